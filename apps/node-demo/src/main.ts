@@ -1,0 +1,59 @@
+// `npm run demo`: the classic examples of async context managers, in a real Node process.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { asyncWith, contextManager, enter } from "@asyncwith/core";
+import { managed } from "./managed.js";
+import { mistakes } from "./mistakes.js";
+
+const say = (line: string) => console.log(`   ${line}`);
+const heading = (text: string) => console.log(`\n${text}`);
+
+heading("1. enter → body → exit");
+await asyncWith(managed(say), () => say("within the manager"));
+
+heading("2. The body throws: the exit still runs and the error still surfaces (in a child process)");
+const child = fileURLToPath(new URL("./body-throws.js", import.meta.url));
+say(`$ node ${child.split("/").slice(-2).join("/")}`);
+try {
+  execFileSync(process.execPath, [child], { encoding: "utf8", stdio: "pipe" });
+  say("!! the child exited with 0, which it should not");
+  process.exitCode = 1;
+} catch (error) {
+  const { status, stdout, stderr } = error as { status: number; stdout: string; stderr: string };
+  for (const line of stdout.trimEnd().split("\n")) say(`| ${line}`);
+  const thrown = stderr.split("\n").find((line) => line.startsWith("Error:")) ?? stderr.trim();
+  say(`| (stderr) ${thrown}`);
+  say(`the child exited with code ${status}: the error was not swallowed`);
+}
+
+heading("3. Commit or roll back: the exit sees whether the block failed");
+const transaction = contextManager(async function* (name: string) {
+  try {
+    yield name;
+    say(`${name}: commit`);
+  } catch (error) {
+    say(`${name}: rollback (${(error as Error).message})`);
+    throw error;
+  }
+});
+await asyncWith(transaction("tx1"), () => say("tx1: insert a row"));
+await asyncWith(transaction("tx2"), () => {
+  say("tx2: insert a row, then fail");
+  throw new Error("constraint violated");
+}).catch(() => {});
+{
+  await using tx = await enter(transaction("tx3 (await using)"));
+  say(`${tx.value}: insert a row; ok() marks success`);
+  tx.ok();
+}
+
+heading("4. Common mistakes and the errors they give");
+for (const [title, run] of mistakes) {
+  try {
+    await run();
+    say(`${title}: !! no error`);
+    process.exitCode = 1;
+  } catch (error) {
+    say(`${title}:\n     ${(error as Error).name}: ${(error as Error).message}`);
+  }
+}

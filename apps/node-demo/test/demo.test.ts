@@ -1,0 +1,39 @@
+// Runs the built demo as `npm run demo` does, in a real Node process, and checks what it shows.
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const output = execFileSync(process.execPath, [main], { encoding: "utf8" });
+const lines = output.split("\n").map((line) => line.trim());
+const section = (n: number) => lines.slice(lines.findIndex((l) => l.startsWith(`${n}.`)) + 1, lines.findIndex((l) => l.startsWith(`${n + 1}.`)));
+
+describe("npm run demo", () => {
+  it("shows enter, then the body, then exit", () => {
+    expect(section(1).filter(Boolean)).toEqual(["enter", "within the manager", "exit"]);
+  });
+
+  it("shows the exit running when the body throws, and the child failing with the error", () => {
+    const part = section(2);
+    expect(part).toContain("| enter");
+    expect(part.indexOf("| exit")).toBeGreaterThan(part.indexOf("| within the manager"));
+    expect(part).toContain("| (stderr) Error: something went wrong in the body");
+    expect(part).toContain("the child exited with code 1: the error was not swallowed");
+  });
+
+  it("commits on success and rolls back on failure", () => {
+    expect(section(3)).toEqual(expect.arrayContaining(["tx1: commit", "tx2: rollback (constraint violated)", "tx3 (await using): commit"]));
+  });
+
+  it("gives a clear error for each common mistake", () => {
+    const text = lines.slice(lines.findIndex((l) => l.startsWith("4."))).join("\n");
+    expect(text).toContain("got a Promise (did you forget to await it?)");
+    expect(text).toContain("got 42");
+    expect(text).toContain("[aenter] but no [aexit]");
+    expect(text).toContain("contextManager() instances are single-use");
+    expect(text).toContain("generator didn't yield");
+    expect(text).toContain("got a sync generator function");
+    expect(text).toContain("ReferenceError: Expected a live AsyncExitStack, got a disposed one");
+    expect(text).not.toContain("!! no error");
+  });
+});

@@ -1,0 +1,8 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/main.ts", "src/body-throws.ts"],
+  format: ["esm"],
+  target: "node20",
+  clean: true,
+});

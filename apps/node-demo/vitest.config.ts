@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+import { reportAs } from "../../vitest.shared.ts";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    ...reportAs("node-demo (node 20)"),
+  },
+});

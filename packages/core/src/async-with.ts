@@ -1,0 +1,67 @@
+import { replaced } from "./errors.js";
+import { AsyncExitStack } from "./exit-stack.js";
+import { type ContextValue, type Enterable, type WithResult, toManager } from "./protocol.js";
+import { aenter, aexit } from "./symbols.js";
+
+type Values<Ms extends readonly unknown[]> = { -readonly [K in keyof Ms]: ContextValue<Ms[K]> };
+type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M ? (M extends unknown ? WithResult<M, R> : never) : never;
+
+/**
+ * Python's `async with`: awaits the manager's enter, calls `body(value)`, then awaits its exit
+ * with the outcome — on every path — and returns the body's result (`undefined` when the exit
+ * suppressed an error). Given an array, enters left to right, passes the tuple of values and
+ * exits right to left; a manager that fails to enter is exited by none, the ones before it are.
+ *
+ * @example
+ * const rows = await asyncWith(transaction(db), async (tx) => {
+ *   await tx.insert(order);
+ *   return tx.select(); // commits on success, rolls back if anything above throws
+ * });
+ *
+ * @example
+ * await asyncWith([lock, openFile("log.txt", "a")], async ([, file]) => {
+ *   await file.write("one writer at a time\n");
+ * });
+ */
+export async function asyncWith<const Ms extends readonly Enterable[], R>(
+  managers: Ms,
+  body: (values: Values<Ms>) => R,
+): Promise<ManyResult<Ms, Awaited<R>>>;
+export async function asyncWith<M extends Enterable, R>(manager: M, body: (value: ContextValue<M>) => R): Promise<WithResult<M, Awaited<R>>>;
+export async function asyncWith(manager: unknown, body: (value: any) => unknown): Promise<unknown> {
+  if (Array.isArray(manager)) return withAll(manager.map(toManager), body);
+  const m = toManager(manager);
+  // Same awaits as a hand-written `await enter(); try { await body() } finally { await exit() }`.
+  const value = await m[aenter]();
+  let result;
+  try {
+    result = await body(value);
+  } catch (error) {
+    let suppress;
+    try {
+      suppress = await m[aexit]({ error });
+    } catch (exitError) {
+      throw replaced(exitError, error);
+    }
+    if (suppress === true) return undefined;
+    throw error;
+  }
+  await m[aexit]();
+  return result;
+}
+
+// Several managers nest exactly like an exit stack: one unwinding, one set of error rules.
+async function withAll(managers: Enterable[], body: (values: unknown[]) => unknown): Promise<unknown> {
+  const stack = new AsyncExitStack();
+  const values: unknown[] = [];
+  let result;
+  try {
+    for (const m of managers) values.push(await stack.enterContext(m));
+    result = await body(values);
+  } catch (error) {
+    if ((await stack[aexit]({ error })) === true) return undefined;
+    throw error;
+  }
+  await stack[aexit]();
+  return result;
+}

@@ -1,0 +1,185 @@
+import { expected } from "./errors.js";
+import { type AsyncContextManager, type ContextValue, DisposableManager, type Enterable, type Failure, disposerOf, toManager } from "./protocol.js";
+import { aenter, aexit } from "./symbols.js";
+import { ADOPT, CALL, DISPOSE, DISPOSE_SYNC, EXIT, MANAGER, unwind } from "./unwind.js";
+
+/** A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`. */
+export type ExitCallback = (failure?: Failure) => boolean | void | PromiseLike<boolean | void>;
+
+/**
+ * Python's `contextlib.AsyncExitStack` and TC39's `AsyncDisposableStack` in one: a LIFO stack of
+ * exits that is itself a manager. Exits registered with `push`/`enterContext` see the failure and
+ * may suppress or replace it; `use`/`adopt`/`defer`/`callback` disposers cannot, and their errors
+ * combine as in `await using` (`SuppressedError`).
+ *
+ * @example
+ * await asyncWith(new AsyncExitStack(), async (stack) => {
+ *   const files = await Promise.all(paths.map((p) => stack.enterContext(openFile(p))));
+ *   stack.defer(() => console.log("closing", files.length, "files"));
+ *   // every file is closed when the block ends, in reverse order, whatever happens
+ * });
+ */
+export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boolean>, AsyncDisposable {
+  #entries: unknown[] = [];
+  #disposed = false;
+
+  /** True once the stack has been unwound (or moved); adding to it then throws a ReferenceError. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /**
+   * Enters `manager` and registers its exit, only once the enter succeeded. Resolves to its value.
+   * @example const db = await stack.enterContext(connection(url));
+   */
+  async enterContext<M extends Enterable>(manager: M): Promise<ContextValue<M>> {
+    this.#live("enterContext");
+    const m = toManager(manager);
+    const value = await m[aenter]();
+    if (this.#disposed) await exitLate(m); // the stack was unwound while entering: don't leak
+    if (m instanceof DisposableManager) this.#entries.push(m.sync ? DISPOSE_SYNC : DISPOSE, m.target, m.dispose);
+    else this.#entries.push(MANAGER, m, undefined);
+    return value as ContextValue<M>;
+  }
+
+  /**
+   * Registers an exit that sees the failure: a function `(failure) => boolean | void`, a manager
+   * (its `[aexit]`, without entering it) or a disposable. Returns its argument.
+   * @example stack.push((failure) => { if (failure) log.warn("rolled back", failure.error) });
+   */
+  push<X extends ExitCallback | Pick<AsyncContextManager, typeof aexit> | AsyncDisposable | Disposable>(exit: X): X {
+    const entries = this.#live("push");
+    if (typeof exit === "function") entries.push(EXIT, exit, undefined);
+    else if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function") entries.push(MANAGER, exit, undefined);
+    else use(entries, exit, "push() to be given a function, a manager or a disposable");
+    return exit;
+  }
+
+  /**
+   * Registers `fn(...args)`, which cannot see or suppress the failure. Returns `fn`.
+   * @example stack.callback(fs.rm, tmpDir, { recursive: true, force: true });
+   */
+  callback<F extends (...args: any[]) => unknown>(fn: F, ...args: Parameters<F>): F {
+    this.#live("callback").push(CALL, callable(fn, "callback"), args.length ? args : undefined);
+    return fn;
+  }
+
+  /**
+   * TC39: registers `value`'s `Symbol.asyncDispose` (or `Symbol.dispose`); null and undefined are
+   * ignored. Returns `value`.
+   * @example const reader = stack.use(await openReader());
+   */
+  use<T extends AsyncDisposable | Disposable | null | undefined>(value: T): T {
+    const entries = this.#live("use");
+    if (value != null) use(entries, value, "use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose)");
+    return value;
+  }
+
+  /**
+   * TC39: registers `onDispose(value)` for a value that is not disposable itself. Returns `value`.
+   * @example const handle = stack.adopt(await open(path), (h) => h.close());
+   */
+  adopt<T>(value: T, onDispose: (value: T) => unknown): T {
+    this.#live("adopt").push(ADOPT, callable(onDispose, "adopt"), value);
+    return value;
+  }
+
+  /**
+   * TC39: registers `onDispose()`, called with no arguments.
+   * @example stack.defer(() => clearInterval(timer));
+   */
+  defer(onDispose: () => unknown): void {
+    this.#live("defer").push(CALL, callable(onDispose, "defer"), undefined);
+  }
+
+  /**
+   * TC39: moves every exit to a new stack and marks this one disposed.
+   * @example const owned = stack.move(); // hand the resources to the caller
+   */
+  move(): AsyncExitStack {
+    const next = this.popAll();
+    this.#disposed = true;
+    return next;
+  }
+
+  /**
+   * Python: moves every exit to a new stack; this one stays usable, and empty.
+   * @example const keep = stack.popAll(); // nothing is closed when `stack` exits
+   */
+  popAll(): AsyncExitStack {
+    const next = new AsyncExitStack();
+    next.#entries = this.#live("popAll");
+    this.#entries = [];
+    return next;
+  }
+
+  /**
+   * Python: unwinds every exit as on success (exits see no failure). Use it to close the stack
+   * explicitly, e.g. as the last statement of an `await using` block to take the success path.
+   * @example await stack.aclose();
+   */
+  async aclose(): Promise<void> {
+    const left = await this.#close(undefined, false);
+    if (left) throw left.error;
+  }
+
+  /**
+   * TC39: unwinds every exit, once. It cannot know whether a block failed, so exits that see
+   * failures are told it did (see the README, "await using"); use `aclose()` for success.
+   * `[Symbol.asyncDispose]` is this same method.
+   * @example await stack.disposeAsync();
+   */
+  async disposeAsync(): Promise<void> {
+    const left = await this.#close(undefined, true);
+    if (left) throw left.error;
+  }
+
+  declare [Symbol.asyncDispose]: () => Promise<void>;
+
+  get [Symbol.toStringTag](): string {
+    return "AsyncExitStack";
+  }
+
+  [aenter](): this {
+    return this;
+  }
+
+  async [aexit](failure?: Failure): Promise<boolean> {
+    const left = await this.#close(failure, false);
+    if (!left) return !!failure;
+    if (left.error === failure?.error) return false;
+    throw left.error;
+  }
+
+  #close(failure: Failure | undefined, blind: boolean): Promise<Failure | undefined> | Failure | undefined {
+    if (this.#disposed) return undefined;
+    this.#disposed = true;
+    const entries = this.#entries;
+    this.#entries = [];
+    return entries.length ? unwind(entries, failure, blind) : failure;
+  }
+
+  /** The entries, once checked that the stack may still grow (TC39 checks this first). */
+  #live(method: string): unknown[] {
+    if (this.#disposed) throw new ReferenceError(`Expected a live AsyncExitStack, got a disposed one: ${method}() cannot add to it. Create a new stack, or move() the exits out before disposing.`);
+    return this.#entries;
+  }
+}
+AsyncExitStack.prototype[Symbol.asyncDispose] = AsyncExitStack.prototype.disposeAsync; // TC39: the same function
+
+function use(entries: unknown[], value: unknown, what: string): void {
+  const found = typeof value === "object" && value ? disposerOf(value) : undefined;
+  if (!found) throw expected(what, value);
+  entries.push(found[1] ? DISPOSE_SYNC : DISPOSE, value, found[0]);
+}
+
+function callable<F>(fn: F, method: string): F {
+  if (typeof fn !== "function") throw expected(`${method}() to be given a function`, fn);
+  return fn;
+}
+
+async function exitLate(m: AsyncContextManager): Promise<never> {
+  const error = new ReferenceError("The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.");
+  await m[aexit]({ error });
+  throw error;
+}

@@ -1,0 +1,78 @@
+import { expected, suppressed } from "./errors.js";
+import { aenter, aexit } from "./symbols.js";
+
+/** What an exit learns about the block: `undefined` when it completed, `{ error }` when it threw. */
+export type Failure = { readonly error: unknown };
+
+/**
+ * Python's async context manager: `[aenter]` gives the value, `[aexit]` sees how the block ended
+ * and may suppress its error by returning (or resolving to) exactly `true`.
+ */
+export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
+  [aenter](): T | PromiseLike<T>;
+  [aexit](failure?: Failure): Exit | PromiseLike<Exit>;
+}
+
+/** Anything accepted where a manager is: a manager, or an object with `Symbol.asyncDispose`/`Symbol.dispose`. */
+export type Enterable = AsyncContextManager<any, any> | AsyncDisposable | Disposable;
+
+/** The value a block receives: what `[aenter]` resolves to, or the disposable object itself. */
+export type ContextValue<M> = M extends { [aenter](): infer T } ? Awaited<T> : M extends AsyncDisposable | Disposable ? M : never;
+
+/** `R`, or `R | undefined` when the manager's exit may suppress (its exit type admits `true`). */
+export type WithResult<M, R> = M extends { [aexit](...args: any[]): infer X }
+  ? true extends Awaited<X> ? R | undefined : R
+  : R;
+
+/**
+ * Validates `x` and returns it as a manager; disposables are wrapped. Throws a TypeError that says
+ * what was expected and what was got. Nothing is called here, so validation enters nothing.
+ */
+export function toManager(x: unknown): AsyncContextManager {
+  let got;
+  if (x !== null && (typeof x === "object" || typeof x === "function")) {
+    const o = x as Partial<AsyncContextManager>;
+    const hasEnter = typeof o[aenter] === "function";
+    const hasExit = typeof o[aexit] === "function";
+    if (hasEnter && hasExit) return o as AsyncContextManager;
+    if (hasEnter === hasExit) {
+      const found = disposerOf(o);
+      if (found) return new DisposableManager(o, found[0], found[1]);
+    } else got = `an object with ${hasEnter ? "[aenter] but no [aexit]" : "[aexit] but no [aenter]"}`;
+  }
+  throw expected("an async context manager (with [aenter] and [aexit]) or a disposable (with Symbol.asyncDispose or Symbol.dispose)", x, got);
+}
+
+/**
+ * TC39's lookup: `Symbol.asyncDispose` read once; only when it is null or undefined,
+ * `Symbol.dispose`. Returns the method and whether it is the sync one, or nothing.
+ */
+export function disposerOf(o: object): [method: Function, sync: boolean] | undefined {
+  let method = (o as Partial<AsyncDisposable>)[Symbol.asyncDispose];
+  const sync = method == null;
+  if (sync) method = (o as Partial<Disposable>)[Symbol.dispose] as never;
+  if (method == null) return undefined;
+  if (typeof method !== "function") throw expected(`${sync ? "Symbol.dispose" : "Symbol.asyncDispose"} to be a function`, method);
+  return [method, sync];
+}
+
+/** A disposable seen as a manager: its value is itself; its exit cannot see or suppress the error. */
+export class DisposableManager implements AsyncContextManager<object, false> {
+  constructor(
+    readonly target: object,
+    readonly dispose: Function,
+    readonly sync: boolean,
+  ) {}
+  [aenter](): object {
+    return this.target;
+  }
+  async [aexit](failure?: Failure): Promise<false> {
+    try {
+      const result = this.dispose.call(this.target);
+      if (!this.sync) await result; // a sync disposer's return value is ignored, as in `await using`
+    } catch (error) {
+      throw failure ? suppressed(error, failure.error) : error;
+    }
+    return false;
+  }
+}

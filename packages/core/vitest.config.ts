@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+import { reportAs } from "../../vitest.shared.ts";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    setupFiles: ["test/setup.ts"],
+    testTimeout: 60_000,
+    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
+    ...reportAs("core (node 20)"),
+  },
+});

@@ -1,0 +1,74 @@
+// Everything `npm test` / `npm run demo` need on a fresh machine that has only Node and npm.
+// Tools land in .tools/ (git-ignored) so nothing needs root except Debian's chromium.
+import { existsSync, readFileSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { must, read, run } from "./sh.mjs";
+
+export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+const tools = join(root, ".tools");
+const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+export const pnpmVersion = packageJson.packageManager.split("@")[1].split("+")[0];
+export const node24Version = "24.21.0";
+
+const npmQuiet = ["--no-save", "--no-audit", "--no-fund", "--loglevel=error"];
+
+/** Puts the pinned pnpm on PATH (a global one of the right version, else one in .tools/). */
+export function ensurePnpm() {
+  if (read("pnpm", ["--version"]) === pnpmVersion) return;
+  const prefix = join(tools, "pnpm");
+  const bin = join(prefix, "node_modules", ".bin");
+  if (!existsSync(join(bin, "pnpm"))) {
+    console.log(`Installing pnpm ${pnpmVersion} into .tools/pnpm …`);
+    must("installing pnpm", "npm", ["install", "--prefix", prefix, ...npmQuiet, `pnpm@${pnpmVersion}`]);
+  }
+  process.env.PATH = `${bin}${delimiter}${process.env.PATH}`;
+}
+
+/** Installs the workspace exactly as the lockfile says. */
+export function installDependencies() {
+  must("pnpm install", "pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: root });
+}
+
+/** Node 24 runs native `await using` / AsyncDisposableStack for the differential tests. */
+export function ensureNode24() {
+  const prefix = join(tools, `node-${node24Version}`);
+  const binary = join(prefix, "node_modules", "node", "bin", "node");
+  if (read(binary, ["--version"]) !== `v${node24Version}`) {
+    console.log(`Installing Node ${node24Version} (npm package node) into .tools/ …`);
+    must("installing Node 24", "npm", ["install", "--prefix", prefix, ...npmQuiet, `node@${node24Version}`]);
+  }
+  process.env.NODE24_PATH = binary;
+}
+
+/**
+ * Browser tests need a real Chromium. Use CHROMIUM_PATH or `chromium` on PATH; as root with apt,
+ * install Debian's package; otherwise stop and say exactly what to do (never skip the tests).
+ */
+export function ensureChromium() {
+  if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return;
+  let found = read("sh", ["-c", "command -v chromium"]);
+  if (!found && process.getuid?.() === 0 && read("sh", ["-c", "command -v apt-get"])) {
+    console.log("Installing Debian's chromium for the browser tests (apt-get, about a minute) …");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    must("apt-get update", "apt-get", ["update", "-qq"], { env });
+    must("installing chromium", "apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { env });
+    found = read("sh", ["-c", "command -v chromium"]);
+  }
+  if (!found) {
+    console.error(
+      [
+        "The browser tests need a real Chromium, and none was found.",
+        "Install one, e.g. on Debian/Ubuntu: sudo apt-get install chromium",
+        "or point CHROMIUM_PATH at an existing binary: CHROMIUM_PATH=/path/to/chromium npm test",
+      ].join("\n"),
+    );
+    process.exit(1);
+  }
+  process.env.CHROMIUM_PATH = found;
+}
+
+/** Runs turbo from the workspace with telemetry off; returns its exit status. */
+export function turbo(args) {
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" };
+  return run("pnpm", ["exec", "turbo", ...args], { cwd: root, env });
+}

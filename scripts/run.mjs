@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// The README's commands. Plain Node with no dependencies, so it runs on a fresh machine:
+//   npm run demo   install what is needed, build, run the Node demo
+//   npm test       install what is needed, then build, type-check, lint and test everything
+//   npm run bench  install what is needed, build, run the benchmarks (pass --quick for a short run)
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensureChromium, ensureNode24, ensurePnpm, installDependencies, root, turbo } from "./lib/setup.mjs";
+import { run } from "./lib/sh.mjs";
+import { summarize } from "./lib/summary.mjs";
+import { existsSync } from "node:fs";
+
+const [command, ...rest] = process.argv.slice(2);
+const commands = { demo, test, bench };
+if (!commands[command]) {
+  console.error(`Expected one of ${Object.keys(commands).join(", ")}, got ${JSON.stringify(command)}`);
+  process.exit(2);
+}
+ensurePnpm();
+installDependencies();
+process.exit(commands[command]());
+
+function demo() {
+  const built = turbo(["run", "build", "--filter=@asyncwith/node-demo...", "--output-logs=errors-only"]);
+  return built || run("pnpm", ["--filter", "@asyncwith/node-demo", "run", "start"], { cwd: root });
+}
+
+function test() {
+  ensureNode24();
+  if (["packages/browser", "apps/browser-demo"].some((p) => existsSync(join(root, p)))) ensureChromium();
+  const results = join(root, ".test-results");
+  rmSync(results, { recursive: true, force: true });
+  process.env.ASYNCWITH_RESULTS_DIR = results;
+  const status = turbo(["run", "build", "typecheck", "lint", "test", "--continue"]);
+  const { passed, failed, rows } = summarize(results);
+  console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
+  if (status !== 0) console.log("Some tasks failed: see their output above.");
+  if (passed === 0) console.log("No test ran: that is a failure, not a pass.");
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return status !== 0 || failed > 0 || passed === 0 ? 1 : 0;
+}
+
+function bench() {
+  ensureNode24();
+  return turbo(["run", "bench", "--concurrency=1", "--", ...rest]);
+}
