@@ -1,5 +1,4 @@
 import { replaced } from "./errors.js";
-import { AsyncExitStack } from "./exit-stack.js";
 import { type ContextValue, type Enterable, type WithResult, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -50,18 +49,10 @@ export async function asyncWith(manager: unknown, body: (value: any) => unknown)
   return result;
 }
 
-// Several managers nest exactly like an exit stack: one unwinding, one set of error rules.
-async function withAll(managers: Enterable[], body: (values: unknown[]) => unknown): Promise<unknown> {
-  const stack = new AsyncExitStack();
+// Several managers are entered exactly as nested blocks would be: the same rules, by construction.
+function withAll(managers: Enterable[], body: (values: unknown[]) => unknown): unknown {
   const values: unknown[] = [];
-  let result;
-  try {
-    for (const m of managers) values.push(await stack.enterContext(m));
-    result = await body(values);
-  } catch (error) {
-    if ((await stack[aexit]({ error })) === true) return undefined;
-    throw error;
-  }
-  await stack[aexit]();
-  return result;
+  const nest = (i: number): unknown =>
+    i === managers.length ? body(values) : asyncWith(managers[i]!, (value) => nest(values.push(value)));
+  return nest(0);
 }

@@ -58,12 +58,11 @@ const isError: (x: unknown) => x is Error =
 
 /**
  * An exit that saw `previous` threw `next` instead: `next` replaces it. Like Python's implicit
- * `__context__`, `previous` stays reachable as `next.cause` unless `next` already has a cause of
- * its own, is not extensible, or already records `previous` in its `suppressed` chain.
+ * `__context__`, `previous` stays reachable as `next.cause` (non-enumerable) unless `next` has a
+ * cause of its own or is not extensible. SuppressedErrors get none: they carry their own chain.
  */
 export function replaced(next: unknown, previous: unknown): unknown {
-  if (next !== previous && isError(next) && !Object.hasOwn(next, "cause") && Object.isExtensible(next)) {
-    for (let x: unknown = next; x instanceof SuppressedError; x = x.suppressed) if (x.suppressed === previous) return next;
+  if (next !== previous && isError(next) && !(next instanceof SuppressedError) && !Object.hasOwn(next, "cause") && Object.isExtensible(next)) {
     define(next, "cause", previous);
   }
   return next;

@@ -147,7 +147,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   async [aexit](failure?: Failure): Promise<boolean> {
     const left = await this.#close(failure, false);
     if (!left) return !!failure;
-    if (left.error === failure?.error) return false;
+    if (failure && left.error === failure.error) return false;
     throw left.error;
   }
 

@@ -46,7 +46,7 @@ export async function unwind(entries: unknown[], pending: Failure | undefined, b
     } catch (error) {
       if (kind < SEES_FAILURE) pending = { error: pending ? suppressed(error, pending.error) : error };
       else if (pending) pending = error === pending.error ? pending : { error: replaced(error, pending.error) };
-      else if (error !== blinded?.error) pending = { error };
+      else if (!blinded || error !== blinded.error) pending = { error };
     }
   }
   return pending;

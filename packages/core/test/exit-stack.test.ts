@@ -149,6 +149,15 @@ describe("AsyncExitStack: errors", () => {
     expect(replacement.cause).toBe(boom);
   });
 
+  it("propagates undefined thrown by an exit or a disposer on the success path (found by the property test)", async () => {
+    const pushed = new AsyncExitStack();
+    pushed.push(() => { throw undefined; });
+    await expect(asyncWith(pushed, () => "result").then(() => "resolved", (e) => ["rejected", e])).resolves.toEqual(["rejected", undefined]);
+    const deferred = new AsyncExitStack();
+    deferred.defer(() => { throw undefined; });
+    await expect(asyncWith(deferred, () => "result").then(() => "resolved", (e) => ["rejected", e])).resolves.toEqual(["rejected", undefined]);
+  });
+
   it("throws a TypeError at once for what cannot be called or disposed", () => {
     const stack = new AsyncExitStack();
     expect(() => stack.push(42 as never)).toThrow(new TypeError("Expected push() to be given a function, a manager or a disposable, got 42"));
