@@ -10,48 +10,57 @@ type Generator<T> = AsyncGenerator<T, unknown, undefined>;
  */
 export class GeneratorContextManager<T> implements AsyncContextManager<T, boolean> {
   #generator: Generator<T> | undefined;
-  #start: (() => unknown) | undefined;
+  #fn: Function | undefined;
+  #this: unknown;
+  #args: unknown[];
 
-  constructor(start: () => unknown) {
-    this.#start = start;
+  constructor(fn: Function, thisArg: unknown, args: unknown[]) {
+    this.#fn = fn;
+    this.#this = thisArg;
+    this.#args = args;
   }
 
-  async [aenter](): Promise<T> {
-    const start = this.#start;
-    if (!start) throw new TypeError("already entered; contextManager() instances are single-use: call the factory again");
-    this.#start = undefined;
-    const generator = start() as Generator<T>;
-    if (!isAsyncGenerator(generator)) throw expected("an async generator from the contextManager() function", generator, kindOf(generator));
-    this.#generator = generator;
-    const step = await generator.next();
-    if (step.done) throw new TypeError("generator didn't yield");
-    return step.value;
-  }
-
-  async [aexit](failure?: Failure): Promise<boolean> {
-    const generator = this.#generator;
-    if (!generator) throw new TypeError("not entered: [aexit] needs a successful [aenter] first");
-    this.#generator = undefined;
-    if (!failure) {
-      if ((await generator.next()).done) return false;
-      throw await stop(generator, "generator didn't stop");
-    }
-    let step;
+  // Plain promise chains rather than async functions: each async layer costs ticks on a path
+  // that already pays for the generator's own.
+  [aenter](): Promise<T> {
+    const fn = this.#fn;
+    if (!fn) return Promise.reject(new TypeError("already entered; contextManager() instances are single-use: call the factory again"));
+    this.#fn = undefined;
+    let generator: Generator<T>;
     try {
-      step = await generator.throw(failure.error);
+      generator = fn.apply(this.#this, this.#args);
     } catch (error) {
-      if (error === failure.error) return false; // rethrown unchanged: let the original propagate
-      throw error;
+      return Promise.reject(error);
     }
-    if (step.done) return true; // the generator caught the error and finished: suppressed
-    throw await stop(generator, "generator didn't stop after throw()");
+    if (!isAsyncGenerator(generator)) return Promise.reject(expected("an async generator from the contextManager() function", generator, kindOf(generator)));
+    this.#generator = generator;
+    return generator.next().then(yielded);
+  }
+
+  [aexit](failure?: Failure): Promise<boolean> {
+    const generator = this.#generator;
+    if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
+    this.#generator = undefined;
+    if (!failure) return generator.next().then((step) => step.done ? false : stop(generator, "generator didn't stop"));
+    const error = failure.error;
+    return generator.throw(error).then(
+      // Finished after catching: suppressed. Yielded again: a protocol error.
+      (step) => step.done || stop(generator, "generator didn't stop after throw()"),
+      // Rethrown unchanged: not suppressed, and the original propagates untouched.
+      (thrown) => (thrown === error ? false : Promise.reject(thrown)),
+    );
   }
 }
 
-/** Closes a generator that yielded twice, so its `finally` runs, and returns the protocol error. */
-async function stop(generator: Generator<unknown>, message: string): Promise<TypeError> {
+function yielded<T>(step: IteratorResult<T, unknown>): T {
+  if (step.done) throw new TypeError("generator didn't yield");
+  return step.value;
+}
+
+/** Closes a generator that yielded twice, so its `finally` runs, then rejects with the protocol error. */
+async function stop(generator: Generator<unknown>, message: string): Promise<never> {
   await generator.return(undefined);
-  return new TypeError(message);
+  throw new TypeError(message);
 }
 
 const isAsyncGenerator = (x: unknown): x is Generator<unknown> =>
@@ -88,6 +97,6 @@ export function contextManager<A extends unknown[], T, This = unknown>(
     throw expected("an async generator function (async function*)", fn, kind ? `${kind === "AsyncFunction" ? "an async" : "a sync generator"} function: write async function* and yield the value` : undefined);
   }
   return function (this: This, ...args: A) {
-    return new GeneratorContextManager<T>(() => fn.apply(this, args));
+    return new GeneratorContextManager<T>(fn, this, args);
   };
 }

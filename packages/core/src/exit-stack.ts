@@ -118,9 +118,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * explicitly, e.g. as the last statement of an `await using` block to take the success path.
    * @example await stack.aclose();
    */
-  async aclose(): Promise<void> {
-    const left = await this.#close(undefined, false);
-    if (left) throw left.error;
+  aclose(): Promise<void> {
+    return this.#close(undefined, false, true) as Promise<void>;
   }
 
   /**
@@ -129,9 +128,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * `[Symbol.asyncDispose]` is this same method.
    * @example await stack.disposeAsync();
    */
-  async disposeAsync(): Promise<void> {
-    const left = await this.#close(undefined, true);
-    if (left) throw left.error;
+  disposeAsync(): Promise<void> {
+    return this.#close(undefined, true, true) as Promise<void>;
   }
 
   declare [Symbol.asyncDispose]: () => Promise<void>;
@@ -145,18 +143,19 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   }
 
   async [aexit](failure?: Failure): Promise<boolean> {
-    const left = await this.#close(failure, false);
+    const left = await this.#close(failure, false, false);
     if (!left) return !!failure;
     if (failure && left.error === failure.error) return false;
     throw left.error;
   }
 
-  #close(failure: Failure | undefined, blind: boolean): Promise<Failure | undefined> | Failure | undefined {
-    if (this.#disposed) return undefined;
+  /** Unwinds once; later calls resolve at once. `rethrow` rejects with what is left in flight. */
+  #close(failure: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
+    if (this.#disposed) return Promise.resolve(undefined);
     this.#disposed = true;
     const entries = this.#entries;
     this.#entries = [];
-    return entries.length ? unwind(entries, failure, blind) : failure;
+    return unwind(entries, failure, blind, rethrow);
   }
 
   /** The entries, once checked that the stack may still grow (TC39 checks this first). */

@@ -21,12 +21,13 @@ export const blindFailure = (): Failure => ({
 });
 
 /**
- * Runs every entry of `entries` from the top, iteratively, and returns what is left in flight.
+ * Runs every entry of `entries` from the top, iteratively, and returns (or, with `rethrow`,
+ * throws) what is left in flight.
  * `pending` is the failure being propagated; with `blind`, exits that see failures are told the
  * block failed even when nothing is pending. Sync results are not awaited, which keeps a million
  * sync callbacks cheap; async ones are awaited one at a time, in order.
  */
-export async function unwind(entries: unknown[], pending: Failure | undefined, blind: boolean): Promise<Failure | undefined> {
+export async function unwind(entries: unknown[], pending: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
   let blinded: Failure | undefined;
   for (let i = entries.length - 3; i >= 0; i -= 3) {
     const kind = entries[i] as number;
@@ -49,5 +50,6 @@ export async function unwind(entries: unknown[], pending: Failure | undefined, b
       else if (!blinded || error !== blinded.error) pending = { error };
     }
   }
+  if (rethrow && pending) throw pending.error;
   return pending;
 }
