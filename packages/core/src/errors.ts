@@ -13,23 +13,26 @@ export interface SuppressedErrorConstructor {
 // `instanceof` holds across the ESM and CJS copies without touching any global.
 const brand = Symbol.for("asyncwith.SuppressedError");
 
-class SuppressedErrorPonyfill extends Error {
-  declare error: unknown;
-  declare suppressed: unknown;
-  constructor(error: unknown, suppressed: unknown, message?: string) {
-    super(message);
-    define(this, "error", error);
-    define(this, "suppressed", suppressed);
+function ponyfill(): SuppressedErrorConstructor {
+  class SuppressedError extends Error {
+    declare error: unknown;
+    declare suppressed: unknown;
+    constructor(error: unknown, suppressed: unknown, message?: string) {
+      super(message);
+      define(this, "error", error);
+      define(this, "suppressed", suppressed);
+    }
+    static override [Symbol.hasInstance](x: unknown): boolean {
+      return this === SuppressedError
+        ? x != null && (x as Record<symbol, unknown>)[brand] === true
+        : Function.prototype[Symbol.hasInstance].call(this, x);
+    }
   }
-  static override [Symbol.hasInstance](x: unknown): boolean {
-    return this === SuppressedErrorPonyfill
-      ? x != null && (x as Record<symbol, unknown>)[brand] === true
-      : Function.prototype[Symbol.hasInstance].call(this, x);
-  }
+  define(SuppressedError.prototype, "name", "SuppressedError");
+  define(SuppressedError.prototype, "message", "");
+  define(SuppressedError.prototype, brand, true);
+  return SuppressedError;
 }
-define(SuppressedErrorPonyfill.prototype, "name", "SuppressedError");
-define(SuppressedErrorPonyfill.prototype, "message", "");
-define(SuppressedErrorPonyfill.prototype, brand, true);
 
 /**
  * The runtime's native `SuppressedError` where it exists (Node 24, Chromium, workerd), else a
@@ -43,8 +46,8 @@ define(SuppressedErrorPonyfill.prototype, brand, true);
  *   if (e instanceof SuppressedError) console.log(e.error, "was thrown while", e.suppressed, "was in flight");
  * }
  */
-export const SuppressedError: SuppressedErrorConstructor =
-  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? SuppressedErrorPonyfill;
+export const SuppressedError: SuppressedErrorConstructor = /* @__PURE__ */ (() =>
+  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? ponyfill())();
 
 /** The message native `await using` gives the `SuppressedError`s it creates. */
 const SUPPRESSED = "An error was suppressed during disposal";
@@ -53,8 +56,8 @@ const SUPPRESSED = "An error was suppressed during disposal";
 export const suppressed = (error: unknown, previous: unknown): SuppressedError =>
   new SuppressedError(error, previous, SUPPRESSED);
 
-const isError: (x: unknown) => x is Error =
-  (Error as { isError?: (x: unknown) => x is Error }).isError ?? ((x): x is Error => x instanceof Error);
+const isError = (x: unknown): x is Error =>
+  (Error as { isError?: (x: unknown) => x is Error }).isError?.(x) ?? x instanceof Error;
 
 /**
  * An exit that saw `previous` threw `next` instead: `next` replaces it. Like Python's implicit

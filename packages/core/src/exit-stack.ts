@@ -125,14 +125,16 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   /**
    * TC39: unwinds every exit, once. It cannot know whether a block failed, so exits that see
    * failures are told it did (see the README, "await using"); use `aclose()` for success.
-   * `[Symbol.asyncDispose]` is this same method.
+   * `[Symbol.asyncDispose]` calls it.
    * @example await stack.disposeAsync();
    */
   disposeAsync(): Promise<void> {
     return this.#close(undefined, true, true) as Promise<void>;
   }
 
-  declare [Symbol.asyncDispose]: () => Promise<void>;
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.disposeAsync();
+  }
 
   get [Symbol.toStringTag](): string {
     return "AsyncExitStack";
@@ -164,7 +166,6 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     return this.#entries;
   }
 }
-AsyncExitStack.prototype[Symbol.asyncDispose] = AsyncExitStack.prototype.disposeAsync; // TC39: the same function
 
 function use(entries: unknown[], value: unknown, what: string): void {
   const found = typeof value === "object" && value ? disposerOf(value) : undefined;
