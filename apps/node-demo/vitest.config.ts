@@ -4,6 +4,7 @@ import { reportAs } from "../../vitest.shared.ts";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    setupFiles: ["../../test-setup/no-unhandled-rejections.ts"],
     testTimeout: 60_000,
     ...reportAs("node-demo (node 20)"),
   },

@@ -3,8 +3,8 @@ import { reportAs } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    setupFiles: ["test/setup.ts"],
+    include: ["test/**/*.test.ts", "../../test-setup/guard.test.ts"],
+    setupFiles: ["../../test-setup/no-unhandled-rejections.ts"],
     testTimeout: 60_000,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
     ...reportAs("core (node 20)"),
