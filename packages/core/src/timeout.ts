@@ -1,0 +1,101 @@
+import { expected } from "./errors.js";
+import type { AsyncContextManager, Failure } from "./protocol.js";
+import { aenter, aexit } from "./symbols.js";
+
+/** Raised by a timeout's exit when its deadline passed and the block failed because of it. */
+export class TimeoutError extends Error {
+  override name = "TimeoutError";
+}
+
+export interface TimeoutOptions {
+  /** An outer cancellation: its abort aborts this timeout's signal too (with the outer reason). */
+  signal?: AbortSignal;
+}
+
+/** What a timeout block receives: pass `signal` to whatever it awaits. */
+export interface TimeoutScope {
+  /** Aborts when the deadline passes (reason: a `TimeoutError` DOMException) or the outer signal aborts. */
+  readonly signal: AbortSignal;
+  /** The deadline on the `performance.now()` clock, or `null` for none. */
+  readonly deadline: number | null;
+  /** True once the deadline passed while the block was running. */
+  readonly expired: boolean;
+  /** Moves the deadline (absolute, `performance.now()` clock); `null` removes it. */
+  reschedule(deadline: number | null): void;
+}
+
+/**
+ * Python's `asyncio.timeout`: the block gets an `AbortSignal` that aborts after `ms`
+ * milliseconds (`null`: never). If the deadline passed and the block then failed with the
+ * signal's reason (or any `AbortError`), the exit raises a `TimeoutError` whose `cause` is that
+ * reason. A timeout can only interrupt what listens to its signal.
+ *
+ * @example
+ * const body = await asyncWith(timeout(5_000), ({ signal }) => fetch(url, { signal }).then((r) => r.text()));
+ */
+export function timeout(ms: number | null, options?: TimeoutOptions): AsyncContextManager<TimeoutScope, false> {
+  if (ms !== null) checkNumber(ms, "timeout(ms)");
+  return timeoutAt(ms === null ? null : performance.now() + ms, options);
+}
+
+/**
+ * Like `timeout`, with an absolute deadline on the `performance.now()` clock.
+ * @example await asyncWith(timeoutAt(performance.now() + 1_000), ({ signal }) => work(signal));
+ */
+export function timeoutAt(deadline: number | null, options: TimeoutOptions = {}): AsyncContextManager<TimeoutScope, false> {
+  if (deadline !== null) checkNumber(deadline, "timeoutAt(deadline)");
+  const outer = options.signal;
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let state: "new" | "open" | "closed" = "new";
+  let expired = false;
+  const fire = () => {
+    if (controller.signal.aborted) return; // the outer signal got there first: not our timeout
+    expired = true;
+    controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
+  };
+  const follow = () => controller.abort(outer!.reason);
+  const schedule = () => {
+    clearTimeout(timer);
+    if (deadline !== null && state === "open") timer = setTimeout(fire, Math.max(0, deadline - performance.now()));
+  };
+  const scope: TimeoutScope = {
+    signal: controller.signal,
+    get deadline() {
+      return deadline;
+    },
+    get expired() {
+      return expired;
+    },
+    reschedule(next) {
+      if (next !== null) checkNumber(next, "reschedule(deadline)");
+      if (expired || state === "closed") throw new TypeError(`Expected a running timeout to reschedule, got one that ${expired ? "already expired" : "has exited"}`);
+      deadline = next;
+      schedule();
+    },
+  };
+  return {
+    [aenter]() {
+      if (state !== "new") throw new TypeError("already entered; timeout() managers are single-use: make a new one");
+      outer?.throwIfAborted();
+      state = "open";
+      outer?.addEventListener("abort", follow, { once: true });
+      schedule();
+      return scope;
+    },
+    [aexit](failure?: Failure) {
+      state = "closed";
+      clearTimeout(timer);
+      outer?.removeEventListener("abort", follow);
+      const error = failure?.error;
+      if (expired && failure && (error === controller.signal.reason || (error as Error | null)?.name === "AbortError")) {
+        throw new TimeoutError("The block did not finish before its deadline.", { cause: controller.signal.reason });
+      }
+      return false;
+    },
+  };
+}
+
+function checkNumber(x: unknown, where: string): void {
+  if (typeof x !== "number" || Number.isNaN(x)) throw expected(`${where} to be a number of milliseconds or null`, x);
+}
