@@ -3,12 +3,11 @@
 //   npm run demo   install what is needed, build, run the Node demo
 //   npm test       install what is needed, then build, type-check, lint and test everything
 //   npm run bench  install what is needed, build, run the benchmarks (pass --quick for a short run)
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureChromium, ensureNode24, ensurePnpm, installDependencies, root, turbo } from "./lib/setup.mjs";
 import { run } from "./lib/sh.mjs";
 import { summarize } from "./lib/summary.mjs";
-import { existsSync } from "node:fs";
 
 const [command, ...rest] = process.argv.slice(2);
 const commands = { demo, test, bench };
@@ -27,17 +26,29 @@ function demo() {
 
 function test() {
   ensureNode24();
-  if (["packages/browser", "apps/browser-demo"].some((p) => existsSync(join(root, p)))) ensureChromium();
+  if (workspaceScripts().includes("test:browser")) ensureChromium();
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
-  const status = turbo(["run", "build", "typecheck", "lint", "test", "--continue"]);
+  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "--continue"]);
   const { passed, failed, rows } = summarize(results);
   console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
   if (status !== 0) console.log("Some tasks failed: see their output above.");
   if (passed === 0) console.log("No test ran: that is a failure, not a pass.");
   console.log(`\n${passed} passed, ${failed} failed`);
   return status !== 0 || failed > 0 || passed === 0 ? 1 : 0;
+}
+
+/** Every script name of every workspace package, to see which runtimes the tests need. */
+function workspaceScripts() {
+  return ["packages", "apps"].flatMap((dir) =>
+    existsSync(join(root, dir))
+      ? readdirSync(join(root, dir)).flatMap((name) => {
+          const file = join(root, dir, name, "package.json");
+          return existsSync(file) ? Object.keys(JSON.parse(readFileSync(file, "utf8")).scripts ?? {}) : [];
+        })
+      : [],
+  );
 }
 
 function bench() {

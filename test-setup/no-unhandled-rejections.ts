@@ -1,13 +1,22 @@
-// Fails any test that leaves a promise rejection unhandled. Node reports one after the microtask
-// queue drains, so each test ends with one macrotask turn before the check.
+// Fails any test that leaves a promise rejection unhandled, on every runtime the tests run in:
+// Node reports through `process`, browsers and workerd through `unhandledrejection` events. A
+// rejection is reported after the microtask queue drains, so each test ends with one macrotask
+// turn before the check.
 import { afterEach } from "vitest";
 
-const unhandled = new Map<Promise<unknown>, unknown>();
-process.on("unhandledRejection", (reason, promise) => void unhandled.set(promise, reason));
-process.on("rejectionHandled", (promise) => void unhandled.delete(promise));
+const unhandled = new Map<unknown, unknown>();
+const node = (globalThis as { process?: { on?: Function } }).process;
+if (typeof node?.on === "function") {
+  node.on("unhandledRejection", (reason: unknown, promise: unknown) => void unhandled.set(promise, reason));
+  node.on("rejectionHandled", (promise: unknown) => void unhandled.delete(promise));
+} else {
+  const events = globalThis as unknown as { addEventListener(type: string, listener: (e: { promise: unknown; reason: unknown }) => void): void };
+  events.addEventListener("unhandledrejection", (e) => void unhandled.set(e.promise, e.reason));
+  events.addEventListener("rejectionhandled", (e) => void unhandled.delete(e.promise));
+}
 
 afterEach(async () => {
-  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setTimeout(resolve, 0));
   if (unhandled.size === 0) return;
   const reasons = [...unhandled.values()];
   unhandled.clear();

@@ -1,0 +1,28 @@
+// Shared by every package whose tests also run in real Chromium (vitest browser mode with
+// Playwright's provider and Debian's chromium; `npx playwright install` cannot download here).
+import { execFileSync } from "node:child_process";
+import { playwright } from "@vitest/browser-playwright";
+
+function chromiumPath(): string {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv) return fromEnv;
+  try {
+    return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
+  } catch {
+    throw new Error("Expected a Chromium for the browser tests, got none: install Debian's `chromium` (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary. `npm test` installs it when it can.");
+  }
+}
+
+export function chromium() {
+  return {
+    enabled: true,
+    headless: true,
+    provider: playwright({
+      launchOptions: {
+        executablePath: chromiumPath(),
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      },
+    }),
+    instances: [{ browser: "chromium" as const }],
+  };
+}
