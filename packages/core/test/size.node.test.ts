@@ -28,7 +28,7 @@ const budgets = {
   "asyncWith alone": { names: ["asyncWith"], bytes: 1150 },
   "contextManager alone": { names: ["contextManager"], bytes: 950 },
   "asyncWith + contextManager + AsyncExitStack": { names: ["asyncWith", "contextManager", "AsyncExitStack"], bytes: 2600 },
-  "the whole package": { names: ["*"], bytes: 3100 },
+  "the whole package": { names: ["*"], bytes: 4900 },
 };
 
 describe("bundle size (min+gzip)", () => {
