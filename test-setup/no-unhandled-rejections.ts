@@ -1,24 +1,26 @@
 // Fails any test that leaves a promise rejection unhandled, on every runtime the tests run in:
 // Node reports through `process`, browsers and workerd through `unhandledrejection` events. A
 // rejection is reported after the microtask queue drains, so each test ends with one macrotask
-// turn before the check.
-import { afterEach } from "vitest";
+// turn before the check. Each package's setup file passes in its own `afterEach`, so this module
+// never imports vitest itself (workerd's pool would load a second copy from outside the package).
 
-const unhandled = new Map<unknown, unknown>();
-const node = (globalThis as { process?: { on?: Function } }).process;
-if (typeof node?.on === "function") {
-  node.on("unhandledRejection", (reason: unknown, promise: unknown) => void unhandled.set(promise, reason));
-  node.on("rejectionHandled", (promise: unknown) => void unhandled.delete(promise));
-} else {
-  const events = globalThis as unknown as { addEventListener(type: string, listener: (e: { promise: unknown; reason: unknown }) => void): void };
-  events.addEventListener("unhandledrejection", (e) => void unhandled.set(e.promise, e.reason));
-  events.addEventListener("rejectionhandled", (e) => void unhandled.delete(e.promise));
+export function failOnUnhandledRejections(afterEach: (fn: () => Promise<void>) => void): void {
+  const unhandled = new Map<unknown, unknown>();
+  const node = (globalThis as { process?: { on?: Function } }).process;
+  if (typeof node?.on === "function") {
+    node.on("unhandledRejection", (reason: unknown, promise: unknown) => void unhandled.set(promise, reason));
+    node.on("rejectionHandled", (promise: unknown) => void unhandled.delete(promise));
+  } else {
+    const events = globalThis as unknown as { addEventListener(type: string, listener: (e: { promise: unknown; reason: unknown }) => void): void };
+    events.addEventListener("unhandledrejection", (e) => void unhandled.set(e.promise, e.reason));
+    events.addEventListener("rejectionhandled", (e) => void unhandled.delete(e.promise));
+  }
+
+  afterEach(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (unhandled.size === 0) return;
+    const reasons = [...unhandled.values()];
+    unhandled.clear();
+    throw new AggregateError(reasons, `This test left ${reasons.length} unhandled rejection(s): ${reasons.map(String).join("; ")}`);
+  });
 }
-
-afterEach(async () => {
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  if (unhandled.size === 0) return;
-  const reasons = [...unhandled.values()];
-  unhandled.clear();
-  throw new AggregateError(reasons, `This test left ${reasons.length} unhandled rejection(s): ${reasons.map(String).join("; ")}`);
-});

@@ -4,7 +4,7 @@ import { reportAs } from "../../vitest.shared.ts";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    setupFiles: ["../../test-setup/no-unhandled-rejections.ts"],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     ...reportAs("node-demo (node 20)"),
   },

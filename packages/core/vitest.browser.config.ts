@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/**/*.node.test.ts"],
-    setupFiles: ["../../test-setup/no-unhandled-rejections.ts"],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     browser: chromium(),
     ...reportAs("core (chromium)"),

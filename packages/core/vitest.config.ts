@@ -4,7 +4,7 @@ import { reportAs } from "../../vitest.shared.ts";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "../../test-setup/guard.test.ts"],
-    setupFiles: ["../../test-setup/no-unhandled-rejections.ts"],
+    setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
     ...reportAs("core (node 20)"),
