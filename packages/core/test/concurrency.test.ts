@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asyncWith, BoundedSemaphore, Condition, Event, Lock, Semaphore, TaskGroup } from "../src/index.js";
-import { rejection } from "./fixtures.js";
-
-/** A promise that rejects with the signal's reason when it aborts: what real work does. */
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
+import { rejection, untilAborted } from "./fixtures.js";
 
 describe("TaskGroup", () => {
   it("waits for every task and gives their results", async () => {

@@ -55,3 +55,10 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error("Expected the promise to reject, but it resolved");
 }
+
+/** Work that only ends when its signal aborts, rejecting with the reason, as fetch() does. */
+export const untilAborted = (signal: AbortSignal) =>
+  new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });

@@ -1,22 +1,18 @@
 // Bundle-size budget: what a user's bundler ships, minified and gzipped, measured from dist/.
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { describe, expect, it } from "vitest";
 
 const dist = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
 /** min+gzip bytes of a bundle that imports `names` from `from` (resolved from this package). */
-async function size(names: string[], from = dist): Promise<number> {
-  const result = await build({
-    stdin: { contents: `export { ${names.join(", ")} } from ${JSON.stringify(from)};`, resolveDir: fileURLToPath(new URL(".", import.meta.url)) },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
+function size(names: string[], from = dist): Promise<number> {
+  return gzipped({ stdin: { contents: `export { ${names.join(", ")} } from ${JSON.stringify(from)};`, resolveDir: fileURLToPath(new URL(".", import.meta.url)) } });
+}
+
+async function gzipped(input: BuildOptions): Promise<number> {
+  const result = await build({ ...input, bundle: true, minify: true, format: "esm", target: "es2022", write: false, logLevel: "silent" });
   return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
 }
 
@@ -49,15 +45,6 @@ describe("bundle size (min+gzip)", () => {
   });
 });
 
-async function sizeAll(): Promise<number> {
-  const result = await build({
-    entryPoints: [dist],
-    bundle: true,
-    minify: true,
-    format: "esm",
-    target: "es2022",
-    write: false,
-    logLevel: "silent",
-  });
-  return gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+function sizeAll(): Promise<number> {
+  return gzipped({ entryPoints: [dist] });
 }

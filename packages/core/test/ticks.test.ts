@@ -1,22 +1,8 @@
 // Microtask ticks are deterministic, so they can be asserted where time cannot: asyncWith must
 // cost no tick beyond a hand-written enter/try/finally/exit.
 import { describe, expect, it } from "vitest";
+import { countTicks as ticks } from "../bench/ticks.mjs";
 import { aenter, aexit, asyncWith } from "../src/index.js";
-
-/** Counts the microtask ticks `run` takes to settle. */
-async function ticks(run: () => Promise<unknown>): Promise<number> {
-  let count = 0;
-  let done = false;
-  const tick = (): void => {
-    if (done) return;
-    count++;
-    queueMicrotask(tick);
-  };
-  queueMicrotask(tick);
-  await run().catch(() => {});
-  done = true;
-  return count;
-}
 
 const enter = async () => "v";
 const exit = async () => false;

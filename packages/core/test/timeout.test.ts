@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { asyncWith, Lock, timeout, TimeoutError, timeoutAt } from "../src/index.js";
-import { rejection } from "./fixtures.js";
-
-/** Work that only ends when its signal aborts, rejecting with the reason, as fetch() does. */
-const untilAborted = (signal: AbortSignal) =>
-  new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-  });
+import { rejection, untilAborted } from "./fixtures.js";
 
 describe("timeout", () => {
   it("aborts the signal at the deadline and turns the resulting failure into a TimeoutError", async () => {
