@@ -1,6 +1,5 @@
-import { type ContextValue, DisposableManager, type Enterable, type Failure, toManager } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
-import { blindFailure } from "./unwind.js";
+import { AsyncExitStack } from "./exit-stack.js";
+import type { ContextValue, Enterable } from "./protocol.js";
 
 /** A manager entered for `await using`: its value, and `ok()` to mark the block as successful. */
 export interface Entered<T> extends AsyncDisposable {
@@ -26,26 +25,17 @@ export interface Entered<T> extends AsyncDisposable {
  * }
  */
 export async function enter<M extends Enterable>(manager: M): Promise<Entered<ContextValue<M>>> {
-  const m = toManager(manager);
-  const value = (await m[aenter]()) as ContextValue<M>;
-  let state: "open" | "ok" | "closed" = "open";
+  // One entered manager on its own exit stack: the stack already knows how to exit blind (the
+  // failure path, its own sentinel never thrown at you) or on success, and disposables as such.
+  const stack = new AsyncExitStack();
+  const value = await stack.enterContext(manager);
+  let marked = false;
   return {
     value,
     ok() {
-      if (state === "closed") throw new ReferenceError("ok() was called after the scope was disposed; call it as the last statement inside the await using block.");
-      state = "ok";
+      if (stack.disposed) throw new ReferenceError("ok() was called after the scope was disposed; call it as the last statement inside the await using block.");
+      marked = true;
     },
-    async [Symbol.asyncDispose]() {
-      if (state === "closed") return;
-      const success = state === "ok" || m instanceof DisposableManager;
-      state = "closed";
-      if (success) return void (await m[aexit]());
-      const failure: Failure = blindFailure();
-      try {
-        await m[aexit](failure);
-      } catch (error) {
-        if (error !== failure.error) throw error;
-      }
-    },
+    [Symbol.asyncDispose]: () => (marked ? stack.aclose() : stack.disposeAsync()),
   };
 }

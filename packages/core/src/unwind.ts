@@ -16,7 +16,7 @@ const SEES_FAILURE = EXIT;
  * What exits see when the stack is disposed by `await using` or `disposeAsync()`, which cannot
  * tell whether the block failed: a failure, so nothing commits by accident.
  */
-export const blindFailure = (): Failure => ({
+const blindFailure = (): Failure => ({
   error: new Error("disposed without a success mark, so exits take the failure path: await using cannot see errors"),
 });
 
