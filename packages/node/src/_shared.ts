@@ -1,0 +1,72 @@
+// Helpers every manager of this package shares. Not exported from the package.
+import { fileURLToPath } from "node:url";
+import { inspect } from "node:util";
+import { aenter, aexit, type AsyncContextManager, contextManager, SuppressedError } from "@asyncwith/core";
+
+/**
+ * A single-use manager named after its factory, from an async generator in core's
+ * `contextManager` style: code before `yield` is the enter, after it the exit. Every manager here
+ * rethrows the block's error, so none suppresses: the exit type is `false`.
+ */
+export function _resource<T>(name: string, body: () => AsyncGenerator<T, void, undefined>): AsyncContextManager<T, false> {
+  const inner = contextManager(body)();
+  let entered = false;
+  return {
+    [aenter]() {
+      if (entered) return Promise.reject(new TypeError(`Expected a fresh ${name}() manager, got one that was already entered: managers are single-use, call ${name}() again`));
+      entered = true;
+      return inner[aenter]();
+    },
+    [aexit]: (failure) => inner[aexit](failure) as Promise<false>,
+  };
+}
+
+/** A TypeError in the library's shape: "Expected <what>, got <what it was>". */
+export function _expected(what: string, got: unknown): TypeError {
+  const text = typeof got === "string" ? JSON.stringify(got) : typeof got === "function" ? "a function" : inspect(got, { depth: 0, breakLength: Infinity });
+  return new TypeError(`Expected ${what}, got ${text}`);
+}
+
+/** A file-system path: a string or a `file:` URL. */
+export type PathLike = string | URL;
+
+/** Accepts a string or `file:` URL path and gives it as a string; anything else is a clear TypeError. */
+export function _path(name: string, path: unknown): string {
+  if (typeof path === "string" && path !== "") return path;
+  if (path instanceof URL && path.protocol === "file:") return fileURLToPath(path);
+  throw _expected(`${name} to be given a path (a non-empty string or a file: URL)`, path);
+}
+
+/**
+ * Runs cleanup on the failure path: if it throws, the body's error is never hidden; both travel
+ * as `new SuppressedError(cleanupError, bodyError)`, as `await using` combines them.
+ */
+export async function _cleanupAfter(bodyError: unknown, cleanup: () => Promise<unknown>): Promise<never> {
+  try {
+    await cleanup();
+  } catch (cleanupError) {
+    throw new SuppressedError(cleanupError, bodyError, "An error was suppressed during disposal");
+  }
+  throw bodyError;
+}
+
+/** A non-negative finite number of milliseconds, or a clear TypeError. */
+export function _ms(name: string, value: unknown): number {
+  if (typeof value === "number" && value >= 0 && Number.isFinite(value)) return value;
+  throw _expected(`${name} to be a non-negative number of milliseconds`, value);
+}
+
+/** Ignores "no such file": the thing to remove is already gone, which is what was wanted. */
+export function _ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException)?.code !== "ENOENT") throw error;
+}
+
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function _isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,11 @@
+export { openFile } from "./open-file.js";
+export { writeStream, type WriteStreamOptions } from "./write-stream.js";
+export { readStream, type ReadStreamOptions } from "./read-stream.js";
+export { atomicWrite, type AtomicWriteOptions } from "./atomic-write.js";
+export { tempDir, type TempDirOptions } from "./temp-dir.js";
+export { tempFile, type TempFileOptions } from "./temp-file.js";
+export { fileLock, type FileLockOptions, type HeldLock } from "./file-lock.js";
+export { childProcess, ChildProcessError, type ChildProcessOptions } from "./child-process.js";
+export { server, type ServerOptions } from "./server.js";
+export { shutdownScope, ShutdownSignal, type ShutdownScopeOptions } from "./shutdown-scope.js";
+export type { PathLike } from "./_shared.js";

@@ -1,0 +1,98 @@
+import { constants } from "node:os";
+import { inspect } from "node:util";
+import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
+
+export interface ShutdownScopeOptions {
+  /** Signals that start the shutdown. Default: `["SIGINT", "SIGTERM"]`. */
+  signals?: NodeJS.Signals[];
+  /**
+   * After a signal or an uncaught error, exit the process once every exit has run (default), or
+   * only set `process.exitCode` and return (e.g. in tests, or when more work follows).
+   */
+  exit?: boolean;
+}
+
+/** The abort reason when a signal starts the shutdown. */
+export class ShutdownSignal extends Error {
+  override name = "AbortError";
+  /** The conventional exit code: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
+  readonly exitCode: number;
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`Received ${signal}: shutting down`);
+    this.exitCode = 128 + (constants.signals[signal] ?? 0);
+  }
+}
+
+let _open = 0; // only the outermost scope ends the process, after the inner ones unwound
+
+/**
+ * Graceful shutdown for a whole program. The block gets an `AbortSignal` that aborts on SIGINT or
+ * SIGTERM (reason: a `ShutdownSignal`), or with the error itself on an uncaught exception or
+ * unhandled rejection. Pass it to what the block awaits: the block then throws, every manager
+ * inside exits, and the process exits with 130/143 (1 after an uncaught error). A second signal
+ * exits at once. An error the block throws by itself propagates as usual (non-zero exit).
+ *
+ * @example
+ * await asyncWith(shutdownScope(), async (signal) => {
+ *   await asyncWith(server(createServer(app), { port: 8080 }), () => once(signal, "abort"));
+ * }); // Ctrl-C: the server drains, then the process exits with 130
+ */
+export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextManager<AbortSignal, boolean> {
+  const { signals = ["SIGINT", "SIGTERM"], exit = true } = options;
+  if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals))) throw _expected('shutdownScope() options.signals to be signal names such as ["SIGINT", "SIGTERM"]', signals);
+  const controller = new AbortController();
+  let state: "new" | "open" | "closed" = "new";
+  let code = 0;
+  const force = (why: string) => {
+    process.stderr.write(`${why}: exiting without waiting for the remaining cleanup\n`);
+    process.exit(code);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return force(`Received ${signal} again`);
+    const reason = new ShutdownSignal(signal);
+    code = reason.exitCode;
+    controller.abort(reason);
+  };
+  const onUncaught = (error: unknown) => {
+    process.stderr.write(`Uncaught ${inspect(error)}\n`);
+    if (controller.signal.aborted) return force("Another uncaught error during shutdown");
+    code = 1;
+    controller.abort(error);
+  };
+  const listen = (on: boolean) => {
+    const method = on ? "on" : "off";
+    for (const signal of signals) process[method](signal, onSignal);
+    process[method]("uncaughtException", onUncaught)[method]("unhandledRejection", onUncaught);
+  };
+  return {
+    [aenter]() {
+      if (state !== "new") throw new TypeError("Expected a fresh shutdownScope() manager, got one that was already entered: managers are single-use, call shutdownScope() again");
+      state = "open";
+      _open++;
+      listen(true);
+      return controller.signal;
+    },
+    [aexit](failure?: Failure) {
+      if (state !== "open") throw new TypeError("Expected an entered shutdownScope() manager to exit, got one that was not entered");
+      state = "closed";
+      _open--;
+      listen(false);
+      if (!controller.signal.aborted) return false; // no shutdown: the block's own outcome stands
+      const reason = controller.signal.reason;
+      const caused = failure === undefined || _isShutdown(failure.error, reason);
+      if (!caused) process.stderr.write(`Error during shutdown: ${inspect(failure.error)}\n`);
+      if (_open > 0) return false; // an outer scope finishes the unwinding
+      if (exit) process.exit(caused ? code : code || 1);
+      process.exitCode = code;
+      return caused;
+    },
+  };
+}
+
+/** Whether the block failed because of the shutdown: the reason itself, or an AbortError it caused. */
+function _isShutdown(error: unknown, reason: unknown): boolean {
+  if (error === reason) return true;
+  const e = error as { name?: unknown; cause?: unknown } | null;
+  return e?.name === "AbortError" && (e.cause === reason || e.cause === undefined);
+}

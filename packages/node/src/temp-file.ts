@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _cleanupAfter, _expected, _path, _resource, type PathLike } from "./_shared.js";
+import { _remove } from "./temp-dir.js";
+
+export interface TempFileOptions {
+  /** Start of the file name. Default: `"asyncwith-"`. */
+  prefix?: string;
+  /** End of the file name, e.g. `".json"`. Default: none. */
+  suffix?: string;
+  /** Where to create it. Default: `os.tmpdir()`. */
+  dir?: PathLike;
+  /** Leave the file in place when the block throws. Default: false. */
+  keepOnError?: boolean;
+}
+
+/**
+ * Creates a new empty file with a unique name (exclusively: never an existing one) for the block
+ * and removes it on exit, tolerating a block that already removed it or put a directory there.
+ *
+ * @example
+ * await asyncWith(tempFile({ suffix: ".json" }), async (path) => {
+ *   await writeFile(path, JSON.stringify(config));
+ *   await run("tool", ["--config", path]);
+ * });
+ */
+export function tempFile(options: TempFileOptions = {}): AsyncContextManager<string, false> {
+  const { prefix = "asyncwith-", suffix = "" } = options;
+  for (const [name, part] of [["prefix", prefix], ["suffix", suffix]] as const) {
+    if (typeof part !== "string" || /[/\\]/.test(part)) throw _expected(`tempFile() options.${name} to be a string without slashes`, part);
+  }
+  const dir = options.dir === undefined ? tmpdir() : (_path("tempFile() options.dir", options.dir));
+  return _resource("tempFile", async function* () {
+    const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
+    await writeFile(path, "", { flag: "wx", mode: 0o600 });
+    try {
+      yield path;
+    } catch (error) {
+      if (options.keepOnError) throw error;
+      return await _cleanupAfter(error, () => _remove(path));
+    }
+    await _remove(path);
+  });
+}

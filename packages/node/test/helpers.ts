@@ -1,0 +1,37 @@
+// Shared by the tests: a fresh real directory per test, and ways to look at real processes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory on the real file system, removed after the test. */
+export function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), "asyncwith-node-test-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Open file descriptors of this process (Linux /proc). */
+export const openFds = (): number => readdirSync("/proc/self/fd").length;
+
+/** Live (not zombie) processes in a process group, from /proc. */
+export function liveInGroup(pgid: number): number[] {
+  const live: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // [state, ppid, pgrp, ...]
+      if (Number(fields[2]) === pgid && fields[0] !== "Z") live.push(Number(entry));
+    } catch {} // the process ended while we looked
+  }
+  return live;
+}
+
+/** A distinct error value to check identity: the very same value must come back. */
+export const boom = (message = "boom") => new Error(message);

@@ -1,0 +1,124 @@
+import { once } from "node:events";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PassThrough, Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { asyncWith } from "@asyncwith/core";
+import { describe, expect, it } from "vitest";
+import { readStream, writeStream } from "../src/index.ts";
+import { boom, openFds, scratch } from "./helpers.ts";
+
+const MB = 1024 * 1024;
+
+describe("writeStream", () => {
+  it("loses no data: 32 MB written without waiting for drain are all on disk, and the file closed, when the block ends", async () => {
+    const path = join(scratch(), "big.bin");
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const stream = await asyncWith(writeStream(path), (out) => {
+      for (let written = 0; written < 32 * MB; written += chunk.length) out.write(chunk);
+      return out;
+    });
+    expect(statSync(path).size).toBe(32 * MB);
+    expect(stream.closed).toBe(true);
+  });
+
+  it("accepts a block that ends or pipes into the stream itself", async () => {
+    const path = join(scratch(), "piped.txt");
+    await asyncWith(writeStream(path), (out) => pipeline(Readable.from(["a", "b", "c"]), out));
+    expect(readFileSync(path, "utf8")).toBe("abc");
+    await asyncWith(writeStream(path, { encoding: "utf8" }), (out) => void out.end("ended by the block"));
+    expect(readFileSync(path, "utf8")).toBe("ended by the block");
+  });
+
+  it("on failure destroys the stream with the block's error, waits for close and rethrows the same error", async () => {
+    const path = join(scratch(), "partial.txt");
+    const error = boom();
+    let seen: import("node:fs").WriteStream | undefined;
+    const result = asyncWith(writeStream(path), (out) => {
+      seen = out;
+      out.write("partial");
+      throw error;
+    });
+    await expect(result).rejects.toBe(error);
+    expect(seen!.destroyed).toBe(true);
+    expect(seen!.closed).toBe(true);
+    expect(seen!.errored).toBe(error);
+    expect(existsSync(path)).toBe(true); // kept by default
+  });
+
+  it("with removeOnError deletes the partial file on failure, and only then", async () => {
+    const dir = scratch();
+    const error = boom();
+    await expect(asyncWith(writeStream(join(dir, "x"), { removeOnError: true }), (out) => (out.write("half"), Promise.reject(error)))).rejects.toBe(error);
+    expect(existsSync(join(dir, "x"))).toBe(false);
+    await asyncWith(writeStream(join(dir, "y"), { removeOnError: true }), (out) => void out.write("whole"));
+    expect(readFileSync(join(dir, "y"), "utf8")).toBe("whole");
+  });
+
+  it("throws a write error on the success path instead of dropping it (a full disk: /dev/full)", async () => {
+    await expect(asyncWith(writeStream("/dev/full"), (out) => void out.write("no room"))).rejects.toMatchObject({ code: "ENOSPC" });
+  });
+
+  it("fails the enter when the file cannot be opened", async () => {
+    let ran = false;
+    await expect(asyncWith(writeStream(join(scratch(), "no", "such", "dir")), () => (ran = true))).rejects.toMatchObject({ code: "ENOENT" });
+    expect(ran).toBe(false);
+  });
+});
+
+describe("readStream", () => {
+  it("gives an open stream and closes it after a full read", async () => {
+    const path = join(scratch(), "in.txt");
+    writeFileSync(path, "line 1\nline 2\n");
+    const [text, stream] = await asyncWith(readStream(path, { encoding: "utf8" }), async (input) => {
+      let text = "";
+      for await (const part of input) text += part;
+      return [text, input] as const;
+    });
+    expect(text).toBe("line 1\nline 2\n");
+    expect(stream.closed).toBe(true);
+  });
+
+  it("closes a stream the block stopped reading early", async () => {
+    const path = join(scratch(), "big.txt");
+    writeFileSync(path, Buffer.alloc(4 * MB, 1));
+    const stream = await asyncWith(readStream(path, { highWaterMark: 1024 }), async (input) => {
+      await once(input, "data");
+      return input;
+    });
+    expect(stream.destroyed && stream.closed).toBe(true);
+  });
+
+  it("closes on failure and rethrows the same error", async () => {
+    const path = join(scratch(), "f.txt");
+    writeFileSync(path, "x");
+    const error = boom();
+    let seen: import("node:fs").ReadStream | undefined;
+    await expect(asyncWith(readStream(path), (input) => ((seen = input), Promise.reject(error)))).rejects.toBe(error);
+    expect(seen!.closed).toBe(true);
+  });
+
+  it("throws a read error the block never saw (a legacy pipe does not forward it)", async () => {
+    const dir = scratch(); // reading a directory opens fine, then fails with EISDIR
+    const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+    await expect(asyncWith(readStream(dir), async (input) => {
+      input.pipe(sink);
+      await once(input, "close");
+    })).rejects.toMatchObject({ code: "EISDIR" });
+  });
+
+  it("fails the enter for a missing file", async () => {
+    await expect(asyncWith(readStream(join(scratch(), "missing")), () => {})).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});
+
+it("leaks no file descriptor over 300 failing stream blocks", async () => {
+  const dir = scratch();
+  writeFileSync(join(dir, "in"), "data");
+  const before = openFds();
+  for (let i = 0; i < 150; i++) {
+    await asyncWith(writeStream(join(dir, "out")), (out) => (out.write("x"), Promise.reject(boom()))).catch(() => {});
+    await asyncWith(readStream(join(dir, "in")), (input) => input.pipe(new PassThrough()) && Promise.reject(boom())).catch(() => {});
+  }
+  expect(openFds()).toBe(before);
+});
