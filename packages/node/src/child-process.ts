@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
 import type { AsyncContextManager } from "@asyncwith/core";
 import { _cleanupAfter, _expected, _ms, _resource } from "./_shared.js";
 
@@ -74,14 +75,38 @@ async function _stop(child: ChildProcess, exited: Promise<unknown>, grace: numbe
 /** Signals the child's group (or the child alone on Windows) until none of it runs. */
 async function _stopGroup(child: ChildProcess, grace: number, exited?: Promise<unknown>): Promise<void> {
   if (!_signal(child, "SIGTERM")) return;
-  const deadline = Date.now() + grace;
   let leaderGone = exited === undefined;
   void exited?.then(() => (leaderGone = true));
-  while (Date.now() < deadline) {
-    await new Promise((done) => setTimeout(done, Math.min(20, grace)));
-    if (leaderGone && !_signal(child, 0)) return;
-  }
+  if (await _until(() => leaderGone && !_running(child), grace)) return;
   _signal(child, "SIGKILL");
+  // SIGKILL cannot be ignored, but delivery is not instant: wait (briefly) until nothing runs.
+  await _until(() => !_running(child), 1_000);
+}
+
+/** Polls `done` every 20 ms for up to `ms`; whether it became true. */
+async function _until(done: () => boolean, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(20, ms)));
+    if (done()) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether anything of the group still runs. On Linux, zombies do not count: a grandchild that died
+ * waits for init to reap it, and `kill(-pgid, 0)` would report it until then.
+ */
+function _running(child: ChildProcess): boolean {
+  if (process.platform !== "linux") return _signal(child, 0);
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(group) === child.pid && state !== "Z") return true;
+    } catch {} // it ended while we looked
+  }
+  return false;
 }
 
 /** Sends `signal` to the child's process group; false when nothing of it is left to signal. */
