@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/main.ts", "src/body-throws.ts"],
+  entry: ["src/main.ts", "src/body-throws.ts", "src/scenarios.ts"],
   format: ["esm"],
   target: "node20",
   clean: true,

@@ -6,6 +6,6 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
-    ...reportAs("node-demo (node 20)"),
+    ...reportAs(`node-demo (node ${process.versions.node.split(".")[0]})`),
   },
 });

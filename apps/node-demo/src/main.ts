@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { asyncWith, contextManager, enter } from "@asyncwith/core";
 import { managed } from "./managed.js";
 import { mistakes } from "./mistakes.js";
+import { story } from "./story.js";
 
 const say = (line: string) => console.log(`   ${line}`);
 const heading = (text: string) => console.log(`\n${text}`);
@@ -57,3 +58,6 @@ for (const [title, run] of mistakes) {
     say(`${title}:\n     ${(error as Error).name}: ${(error as Error).message}`);
   }
 }
+
+heading("5. A real story with @asyncwith/node: one step throws, everything is cleaned up, the report is intact");
+await story(say);

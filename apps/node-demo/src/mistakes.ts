@@ -1,5 +1,6 @@
 // The common mistakes, each with the error asyncwith gives for it.
 import { aenter, AsyncExitStack, asyncWith, contextManager } from "@asyncwith/core";
+import { atomicWrite, childProcess, tempDir } from "@asyncwith/node";
 import { managed } from "./managed.js";
 
 const quiet = () => {};
@@ -25,6 +26,16 @@ export const mistakes: Array<[title: string, run: () => Promise<unknown>]> = [
       const stack = new AsyncExitStack();
       await stack.aclose();
       stack.defer(quiet);
+    },
+  ],
+  ["giving a file manager something that is not a path", async () => atomicWrite({ path: "report.txt" } as never)],
+  ["passing a child's arguments as one string", async () => childProcess("ls", "-l" as never)],
+  [
+    "reusing a tempDir() manager for a second block",
+    async () => {
+      const dir = tempDir();
+      await asyncWith(dir, quiet);
+      return asyncWith(dir, quiet);
     },
   ],
 ];

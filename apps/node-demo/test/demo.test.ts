@@ -34,6 +34,25 @@ describe("npm run demo", () => {
     expect(text).toContain("generator didn't yield");
     expect(text).toContain("got a sync generator function");
     expect(text).toContain("ReferenceError: Expected a live AsyncExitStack, got a disposed one");
+    expect(text).toContain("Expected atomicWrite() to be given a path (a non-empty string or a file: URL), got { path: 'report.txt' }");
+    expect(text).toContain('Expected childProcess() args to be an array of strings, got "-l"');
+    expect(text).toContain("Expected a fresh tempDir() manager, got one that was already entered");
     expect(text).not.toContain("!! no error");
+  });
+
+  it("tells the real story: one step throws, the child, the lock and the temp files are gone, the report intact", () => {
+    const part = lines.slice(lines.findIndex((l) => l.startsWith("5.")) + 1).filter(Boolean);
+    expect(part).toEqual([
+      "workspace: a fresh temp dir",
+      'atomicWrite → report.txt: "report v1: 3 orders\\n"',
+      "writeStream → events.log: 10000 lines, 108890 bytes on disk once the block ended",
+      "holding report.txt.lock, a child process running, writing report v2 …",
+      "the block threw: the summary step failed halfway",
+      "child process still running: false",
+      "lock file left behind: false",
+      "temp files left behind: 0",
+      'report.txt: "report v1: 3 orders\\n" (intact)',
+      "workspace removed: true",
+    ]);
   });
 });
