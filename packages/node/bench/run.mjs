@@ -1,0 +1,43 @@
+// `pnpm bench`: the managers' cost as ratios to plain fs.promises (and to write-file-atomic),
+// measured in the same process and run. `--quick` runs a shorter measurement.
+import { mkdtempSync, rmSync } from "node:fs";
+import { open, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { asyncWith } from "@asyncwith/core";
+import writeFileAtomic from "write-file-atomic";
+import { comparer } from "../../../scripts/lib/compare.mjs";
+import { atomicWrite, openFile } from "../dist/index.js";
+
+const compare = comparer({ quick: process.argv.includes("--quick") });
+const dir = mkdtempSync(join(tmpdir(), "asyncwith-bench-"));
+const file = join(dir, "small.txt");
+const line = "a line of text\n";
+
+try {
+  await compare("openFile + write + close, as a ratio to fs.promises by hand", {
+    "fs.promises open/write/close (baseline)": async () => {
+      const handle = await open(file, "w");
+      try {
+        await handle.write(line);
+      } finally {
+        await handle.close();
+      }
+    },
+    openFile: () => asyncWith(openFile(file, "w"), (handle) => handle.write(line)),
+  });
+
+  const megabyte = Buffer.alloc(1024 * 1024, 97);
+  const target = join(dir, "report.bin");
+  await compare("replacing a 1 MB file, as a ratio to fs.promises.writeFile (not atomic, no fsync)", {
+    "fs.promises.writeFile (baseline)": () => writeFile(target, megabyte),
+    "write-file-atomic (fsyncs the file, not the directory)": () => writeFileAtomic(target, megabyte),
+    "atomicWrite (fsyncs the file and the directory)": () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)),
+  });
+  await compare("replacing a 1 MB file, as a ratio to write-file-atomic", {
+    "write-file-atomic (baseline)": () => writeFileAtomic(target, megabyte),
+    atomicWrite: { run: () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)), goal: 1 },
+  });
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,49 @@
+// Shared by every package's `pnpm bench`: each case's cost as a ratio to the first (the baseline),
+// measured in the same process and run. The machine is noisy, so it runs several rounds; each
+// round measures every case back to back, starting with a different one, and the ratio shown is
+// the median of the rounds'. With `countTicks`, it also shows the microtask ticks each case adds.
+import { Bench } from "tinybench";
+
+/** Makes a `compare(title, cases, options?)` for one bench run. */
+export function comparer({ quick = false, countTicks } = {}) {
+  return compare;
+
+  async function compare(title, cases, { ticks: withTicks = countTicks !== undefined } = {}) {
+    const entries = Object.entries(cases).map(([name, c]) => [name, typeof c === "function" ? { run: c } : c]);
+    const rounds = quick ? 3 : 7;
+    const ratios = entries.map(() => []);
+    const nanos = entries.map(() => []);
+    // Round 0 only warms the JIT up. Each later round starts with a different case, so that no case
+    // (the baseline included) is always measured first.
+    for (let round = 0; round <= rounds; round++) {
+      const bench = new Bench({ time: quick ? 100 : 400, warmup: true, warmupTime: quick ? 30 : 100 });
+      const order = entries.map((_, i) => (i + round) % entries.length);
+      for (const i of order) bench.add(String(i), entries[i][1].run);
+      await bench.run();
+      if (round === 0) continue;
+      const mean = new Map(bench.tasks.map((t) => [Number(t.name), t.result.latency.mean]));
+      for (const [i] of entries.entries()) {
+        ratios[i].push(mean.get(i) / mean.get(0));
+        nanos[i].push(mean.get(i) * 1e6);
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const baseTicks = withTicks ? await countTicks(entries[0][1].run) : 0;
+    const rows = [];
+    for (const [i, [name, c]] of entries.entries()) {
+      const ratio = median(ratios[i]);
+      const extra = withTicks ? (await countTicks(c.run)) - baseTicks : undefined;
+      const met = c.goal === undefined ? "" : ratio <= c.goal && (c.ticks === undefined || extra === c.ticks) ? "yes" : "NO";
+      rows.push({
+        construct: name,
+        "ns/op": Math.round(median(nanos[i])),
+        "× baseline": ratio.toFixed(2),
+        ...(withTicks ? { "extra ticks": extra } : {}),
+        goal: c.goal === undefined ? "" : `≤ ${c.goal}×${c.ticks === undefined ? "" : `, ${c.ticks} ticks`}`,
+        met,
+      });
+    }
+    console.log(`\n${title} — Node ${process.version}, median of ${rounds} rounds${quick ? " (quick)" : ""}`);
+    console.table(rows);
+  }
+}
