@@ -1,0 +1,34 @@
+// Helpers every manager of this package shares. Not exported from the package.
+import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwith/core";
+
+/**
+ * A single-use manager named after its factory. `exit` sees the failure; the block's error always
+ * propagates (these managers never suppress), so the exit type is `false`.
+ */
+export function _manager<T>(name: string, enter: () => T | Promise<T>, exit: (failure?: Failure) => unknown): AsyncContextManager<T, false> {
+  let entered = false;
+  return {
+    async [aenter]() {
+      if (entered) throw new TypeError(`Expected a fresh ${name}() manager, got one that was already entered: managers are single-use, call ${name}() again`);
+      entered = true;
+      return enter();
+    },
+    async [aexit](failure): Promise<false> {
+      await exit(failure);
+      return false;
+    },
+  };
+}
+
+/** A TypeError in the library's shape: "Expected <what>, got <what it was>". */
+export const _expected = (what: string, got: unknown): TypeError =>
+  new TypeError(`Expected ${what}, got ${typeof got === "string" ? JSON.stringify(got) : got === null || typeof got !== "object" ? String(got) : "an object"}`);
+
+/**
+ * A browser API, looked up when a manager is entered (never at import: the package must load in
+ * SSR and in Node), with an error that says which runtime lacks it.
+ */
+export function _api<T>(name: string, value: T | undefined): T {
+  if (value == null) throw new TypeError(`Expected ${name} in this runtime, got none: @asyncwith/browser needs a browser (in Node use @asyncwith/node, on Workers @asyncwith/edge)`);
+  return value;
+}

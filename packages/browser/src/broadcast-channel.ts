@@ -1,0 +1,19 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _api, _expected, _manager } from "./_shared.js";
+
+/**
+ * A `BroadcastChannel` for the block, closed on exit (an open channel keeps the page from the
+ * back/forward cache and keeps its listeners alive).
+ *
+ * @example
+ * await asyncWith(broadcastChannel("sync"), (channel) => channel.postMessage({ type: "saved" }));
+ */
+export function broadcastChannel(name: string): AsyncContextManager<BroadcastChannel, false> {
+  if (typeof name !== "string") throw _expected("broadcastChannel() to be given a channel name", name);
+  let channel: BroadcastChannel | undefined;
+  return _manager(
+    "broadcastChannel",
+    () => (channel = new (_api("BroadcastChannel", globalThis.BroadcastChannel))(name)),
+    () => channel!.close(),
+  );
+}

@@ -1,0 +1,19 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _api, _expected, _manager } from "./_shared.js";
+
+/**
+ * An object URL for a `Blob` (or `File`, `MediaSource`) for the block; revoked on exit, so the
+ * blob can be garbage-collected.
+ *
+ * @example
+ * await asyncWith(objectURL(file), (url) => showPreview(url));
+ */
+export function objectURL(blob: Blob | MediaSource): AsyncContextManager<string, false> {
+  if (blob === null || typeof blob !== "object") throw _expected("objectURL() to be given a Blob, File or MediaSource", blob);
+  let url = "";
+  return _manager(
+    "objectURL",
+    () => (url = _api("URL.createObjectURL", URL.createObjectURL).call(URL, blob)),
+    () => URL.revokeObjectURL(url),
+  );
+}

@@ -1,0 +1,44 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _api, _expected, _manager } from "./_shared.js";
+
+export interface OpenDatabaseOptions {
+  /** Creates or migrates stores when the version grows. Throwing aborts the version change. */
+  upgrade?(db: IDBDatabase, oldVersion: number, newVersion: number | null, transaction: IDBTransaction): void;
+  /** Other connections (tabs) keep an older version open: the open waits until they close. */
+  blocked?(currentVersion: number, requestedVersion: number | null): void;
+}
+
+/**
+ * Opens an IndexedDB database for the block and closes it on exit. An `upgrade` that throws aborts
+ * the version change (the database stays at its old version) and the enter rejects with that error.
+ *
+ * @example
+ * await asyncWith(openDatabase("app", 2, { upgrade: (db) => db.createObjectStore("todos", { keyPath: "id" }) }), (db) =>
+ *   asyncWith(transaction(db, "todos", "readwrite"), (tx) => tx.objectStore("todos").put(todo)),
+ * );
+ */
+export function openDatabase(name: string, version?: number, options: OpenDatabaseOptions = {}): AsyncContextManager<IDBDatabase, false> {
+  if (typeof name !== "string") throw _expected("openDatabase() to be given a database name", name);
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw _expected("openDatabase() version to be a whole number from 1", version);
+  let db: IDBDatabase | undefined;
+  return _manager(
+    "openDatabase",
+    () =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = _api("indexedDB", globalThis.indexedDB).open(name, version);
+        let upgradeError: { error: unknown } | undefined;
+        request.onupgradeneeded = (event) => {
+          try {
+            options.upgrade?.(request.result, event.oldVersion, event.newVersion, request.transaction!);
+          } catch (error) {
+            upgradeError = { error };
+            request.transaction!.abort();
+          }
+        };
+        request.onblocked = (event) => options.blocked?.(event.oldVersion, event.newVersion);
+        request.onsuccess = () => resolve((db = request.result));
+        request.onerror = () => reject(upgradeError ? upgradeError.error : request.error);
+      }),
+    () => db!.close(),
+  );
+}

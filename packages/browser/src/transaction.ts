@@ -1,0 +1,107 @@
+import { type AsyncContextManager, SuppressedError } from "@asyncwith/core";
+import { _expected, _manager } from "./_shared.js";
+
+/** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
+export type Promised<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => IDBRequest<infer R>
+    ? (...args: A) => Promise<R>
+    : T[K] extends (...args: infer A) => IDBObjectStore
+      ? (...args: A) => Promised<IDBObjectStore>
+      : T[K] extends (...args: infer A) => IDBIndex
+        ? (...args: A) => Promised<IDBIndex>
+        : T[K];
+};
+
+/** Thrown when IndexedDB committed the transaction before the block ended (see `transaction`). */
+export class EarlyCommitError extends Error {
+  override name = "EarlyCommitError";
+}
+
+/**
+ * An IndexedDB transaction for the block, whose requests are promises: `await tx.objectStore("s").get(k)`.
+ * On success the exit commits and resolves on `complete` (it throws the transaction's error if it
+ * aborted instead: a failed request aborts it, as in IndexedDB, even when the block caught the rejection). When the block throws, the exit aborts the transaction, waits for `abort` and
+ * rethrows the block's error: the data is as before the block.
+ *
+ * IndexedDB commits a transaction by itself once it has no pending request when the block awaits
+ * something else (a fetch, a timer). Then a `readwrite` exit throws `EarlyCommitError` rather than
+ * letting a half-done block pass for a whole one.
+ *
+ * @example
+ * await asyncWith(transaction(db, ["accounts", "log"], "readwrite"), async (tx) => {
+ *   const from = await tx.objectStore("accounts").get("alice");
+ *   await tx.objectStore("accounts").put({ ...from, balance: from.balance - 10 });
+ *   await tx.objectStore("log").add({ from: "alice", amount: 10 }); // throws? nothing above is kept
+ * });
+ */
+export function transaction(db: IDBDatabase, stores: string | string[], mode: IDBTransactionMode = "readonly", options?: IDBTransactionOptions): AsyncContextManager<Promised<IDBTransaction>, false> {
+  if (typeof (db as Partial<IDBDatabase> | null)?.transaction !== "function") throw _expected("transaction() to be given an open IDBDatabase (from openDatabase)", db);
+  let tx: IDBTransaction;
+  let state: "active" | "complete" | "abort" = "active";
+  let settled: Promise<unknown>;
+  let failedRequest = false;
+  const early = (what: string) => mode !== "readonly" && state === "complete" && _earlyCommit(what);
+  return _manager(
+    "transaction",
+    () => {
+      tx = db.transaction(stores, mode, options);
+      settled = new Promise((resolve) => {
+        tx.oncomplete = () => resolve((state = "complete"));
+        tx.onabort = () => resolve((state = "abort"));
+      });
+      return _promised(tx, () => (failedRequest = true));
+    },
+    async (failure) => {
+      // abort() and commit() throw once the transaction is committing or finished: that is how the
+      // exit learns that IndexedDB already ended it, before the complete/abort event arrives.
+      if (failure) {
+        if (_try(() => tx.abort())) return settled;
+        await settled;
+        const error = early("could not be rolled back");
+        if (error) throw new SuppressedError(error, failure.error, "An error was suppressed during disposal");
+        return;
+      }
+      // A failed request aborts the transaction (IndexedDB's rule), even if the block caught it.
+      const ended = failedRequest || !_try(() => tx.commit?.());
+      await settled;
+      if (state === "abort") throw tx.error ?? new DOMException("The transaction was aborted.", "AbortError");
+      const error = ended && early("is committed");
+      if (error) throw error;
+    },
+  );
+}
+
+const _earlyCommit = (what: string) =>
+  new EarlyCommitError(`The transaction committed early because the block awaited non-IndexedDB work while no request was pending; what the block wrote before that await ${what}. Do the other work before or after the transaction.`);
+
+/** Calls `f`; false when it threw (the InvalidStateError of a transaction already committing or finished). */
+function _try(f: () => void): boolean {
+  try {
+    f();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Wraps IndexedDB objects so that methods returning requests return promises instead. */
+function _promised<T extends object>(target: T, onError: () => void): Promised<T> {
+  return new Proxy(target, {
+    get(object, key) {
+      const value = Reflect.get(object, key, object);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(object, args);
+        if (result instanceof IDBRequest) return _request(result, onError);
+        return result instanceof IDBObjectStore || result instanceof IDBIndex ? _promised(result, onError) : result;
+      };
+    },
+  }) as Promised<T>;
+}
+
+function _request<R>(request: IDBRequest<R>, onError: () => void): Promise<R> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => (onError(), reject(request.error));
+  });
+}
