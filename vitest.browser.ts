@@ -3,7 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { playwright } from "@vitest/browser-playwright";
 
-function chromiumPath(): string {
+/** Debian's chromium (or CHROMIUM_PATH): Playwright cannot download its own browser here. */
+export function chromiumPath(): string {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) return fromEnv;
   try {
@@ -13,6 +14,10 @@ function chromiumPath(): string {
   }
 }
 
+/** Flags for headless Chromium as root on a closed network (no sandbox, no background traffic). */
+export const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+
+/** vitest browser mode in real headless Chromium, through Playwright. */
 export function chromium() {
   return {
     enabled: true,
@@ -20,7 +25,7 @@ export function chromium() {
     provider: playwright({
       launchOptions: {
         executablePath: chromiumPath(),
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        args: chromiumArgs,
       },
     }),
     instances: [{ browser: "chromium" as const }],

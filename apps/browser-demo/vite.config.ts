@@ -1,0 +1,7 @@
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  build: { target: "es2022" },
+  server: { host: "127.0.0.1" },
+  preview: { host: "127.0.0.1" },
+});
