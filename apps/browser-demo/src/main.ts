@@ -19,7 +19,7 @@ $("add").addEventListener("submit", (event) => {
 async function saveDraft(options: Parameters<typeof save>[2] = {}): Promise<void> {
   status("saving…");
   try {
-    await save(page, draft, { fail: $<HTMLInputElement>("fail").checked, ...options });
+    await save(page, draft, options);
     status(`saved ${draft.length} items`);
   } catch (error) {
     status(`The save failed and nothing was changed: ${(error as Error).message}`, true);
@@ -27,6 +27,7 @@ async function saveDraft(options: Parameters<typeof save>[2] = {}): Promise<void
   await refresh();
 }
 $("save").addEventListener("click", () => void saveDraft());
+$("save-fail").addEventListener("click", () => void saveDraft({ fail: true }));
 
 // Hooks for the automated check (test/page.test.ts), which drives two pages at once.
 Object.assign(window, { demo: { saveDraft, stored, saveLog } });
