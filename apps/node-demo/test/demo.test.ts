@@ -36,7 +36,7 @@ describe("npm run demo", () => {
     expect(text).toContain("ReferenceError: Expected a live AsyncExitStack, got a disposed one");
     expect(text).toContain("Expected atomicWrite() to be given a path (a non-empty string or a file: URL), got { path: 'report.txt' }");
     expect(text).toContain('Expected childProcess() args to be an array of strings, got "-l"');
-    expect(text).toContain("Expected a fresh tempDir() manager, got one that was already entered");
+    expect(text).toContain("Expected a fresh tempDir() manager, got one already entered");
     expect(text).not.toContain("!! no error");
   });
 

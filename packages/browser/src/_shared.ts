@@ -9,7 +9,7 @@ export function _manager<T>(name: string, enter: () => T | Promise<T>, exit: (fa
   let entered = false;
   return {
     async [aenter]() {
-      if (entered) throw new TypeError(`Expected a fresh ${name}() manager, got one that was already entered: managers are single-use, call ${name}() again`);
+      if (entered) throw new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`);
       entered = true;
       return enter();
     },
@@ -22,7 +22,7 @@ export function _manager<T>(name: string, enter: () => T | Promise<T>, exit: (fa
 
 /** A TypeError in the library's shape: "Expected <what>, got <what it was>". */
 export const _expected = (what: string, got: unknown): TypeError =>
-  new TypeError(`Expected ${what}, got ${typeof got === "string" ? JSON.stringify(got) : got === null || typeof got !== "object" ? String(got) : "an object"}`);
+  new TypeError(`Expected ${what}, got ${typeof got === "string" ? JSON.stringify(got) : got && typeof got === "object" ? "an object" : typeof got === "function" ? "a function" : String(got)}`);
 
 /**
  * A browser API, looked up when a manager is entered (never at import: the package must load in

@@ -91,6 +91,6 @@ describe("webLock (real navigator.locks in Chromium)", () => {
   it("is single-use, and says so", async () => {
     const manager = webLock(unique());
     await asyncWith(manager, () => {});
-    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh webLock() manager, got one that was already entered");
+    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh webLock() manager, got one already entered");
   });
 });

@@ -13,7 +13,7 @@ export function _resource<T>(name: string, body: () => AsyncGenerator<T, void, u
   let entered = false;
   return {
     [aenter]() {
-      if (entered) return Promise.reject(new TypeError(`Expected a fresh ${name}() manager, got one that was already entered: managers are single-use, call ${name}() again`));
+      if (entered) return Promise.reject(new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`));
       entered = true;
       return inner[aenter]();
     },

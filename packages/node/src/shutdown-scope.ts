@@ -67,7 +67,7 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
   };
   return {
     [aenter]() {
-      if (state !== "new") throw new TypeError("Expected a fresh shutdownScope() manager, got one that was already entered: managers are single-use, call shutdownScope() again");
+      if (state !== "new") throw new TypeError("Expected a fresh shutdownScope() manager, got one already entered: managers are single-use, call shutdownScope() again");
       state = "open";
       _open++;
       listen(true);

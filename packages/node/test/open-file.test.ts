@@ -71,6 +71,6 @@ describe("openFile", () => {
     writeFileSync(path, "");
     const manager = openFile(path);
     await asyncWith(manager, () => {});
-    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh openFile() manager, got one that was already entered: managers are single-use, call openFile() again");
+    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh openFile() manager, got one already entered: managers are single-use, call openFile() again");
   });
 });

@@ -1,0 +1,47 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _expected, _manager } from "./_shared.js";
+
+/** What `d1Batch` needs: Cloudflare's `D1Database`. */
+export interface BatchDatabase<Statement, Result> {
+  batch(statements: Statement[]): Promise<Result[]>;
+}
+
+/** What the block gets: add statements; they run after the block, all or none. */
+export interface D1BatchCollector<Statement, Result> {
+  /** Queues prepared statements (in order). */
+  add(...statements: Statement[]): void;
+  /** The batch's results, once the block succeeded and the batch ran. */
+  readonly results: Result[] | undefined;
+}
+
+/**
+ * Collects prepared statements during the block; on success the exit runs them as one atomic
+ * `db.batch()` (all or none); when the block throws, nothing is sent.
+ *
+ * @example
+ * await asyncWith(d1Batch(env.DB), (batch) => {
+ *   batch.add(env.DB.prepare("UPDATE accounts SET balance = balance - ?1 WHERE id = ?2").bind(10, from));
+ *   batch.add(env.DB.prepare("UPDATE accounts SET balance = balance + ?1 WHERE id = ?2").bind(10, to));
+ * });
+ */
+export function d1Batch<Statement, Result>(db: BatchDatabase<Statement, Result>): AsyncContextManager<D1BatchCollector<Statement, Result>, false> {
+  if (typeof (db as Partial<BatchDatabase<Statement, Result>> | null)?.batch !== "function") throw _expected("d1Batch() to be given a D1 database binding", db);
+  const queued: Statement[] = [];
+  let results: Result[] | undefined;
+  const collector: D1BatchCollector<Statement, Result> = {
+    add: (...statements) => void queued.push(...statements),
+    get results() {
+      return results;
+    },
+  };
+  return _manager(
+    "d1Batch",
+    () => collector,
+    async (failure) => {
+      collector.add = () => {
+        throw new ReferenceError("Expected an open d1Batch() block, got one that has ended");
+      };
+      if (!failure && queued.length) results = await db.batch(queued);
+    },
+  );
+}

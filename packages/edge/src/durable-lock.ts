@@ -1,0 +1,109 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _expected, _manager } from "./_shared.js";
+
+/** What `durableLock` needs: a `DurableObjectNamespace` bound to the `DurableLock` class. */
+export interface LockNamespace {
+  idFromName(name: string): unknown;
+  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
+}
+
+export interface DurableLockOptions {
+  /** How long the lock stays held if its holder vanishes (ms). Default: 30,000. */
+  ttl?: number;
+}
+
+/** What the block gets. */
+export interface HeldDurableLock {
+  readonly name: string;
+  /** When the lock expires unless released first (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+/**
+ * A lock held in a Durable Object, so that every isolate in every location serialises on it: the
+ * distributed counterpart of `webLock` and `fileLock`. Waits its turn (first come, first served),
+ * is released on exit, and expires after `ttl` if the holder vanishes — then its exit throws, as
+ * the block did not run exclusively to the end. Bind the exported `DurableLock` class.
+ *
+ * @example
+ * // wrangler.jsonc: "durable_objects": { "bindings": [{ "name": "LOCKS", "class_name": "DurableLock" }] }
+ * export { DurableLock } from "@asyncwith/edge";
+ * await asyncWith(durableLock(env.LOCKS, `account:${id}`, { ttl: 10_000 }), () => transfer(id));
+ */
+export function durableLock(namespace: LockNamespace, name: string, options: DurableLockOptions = {}): AsyncContextManager<HeldDurableLock, false> {
+  if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function") throw _expected("durableLock() to be given a namespace bound to DurableLock", namespace);
+  if (typeof name !== "string" || !name) throw _expected("durableLock() to be given a lock name", name);
+  const { ttl = 30_000 } = options;
+  if (!(ttl > 0 && ttl < Infinity)) throw _expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
+  const stub = () => namespace.get(namespace.idFromName(name) as never);
+  let token = "";
+  return _manager(
+    "durableLock",
+    async () => {
+      const { token: granted, expiresAt } = (await (await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })).json()) as _Holder;
+      token = granted;
+      return { name, expiresAt };
+    },
+    async (failure) => {
+      const response = await stub().fetch(`https://durable-lock/release?token=${token}`, { method: "POST" });
+      if (response.status === 409 && !failure) {
+        throw new Error(`The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`);
+      }
+    },
+  );
+}
+
+interface _State {
+  storage: {
+    get<T>(key: string): Promise<T | undefined>;
+    put(key: string, value: unknown): Promise<void>;
+    delete(key: string): Promise<boolean>;
+    setAlarm(time: number): Promise<void>;
+  };
+  blockConcurrencyWhile<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+type _Holder = { token: string; expiresAt: number };
+
+/**
+ * The Durable Object behind `durableLock`: one instance per lock name. The holder is stored (it
+ * survives a restart); waiters queue in memory; an alarm expires a holder that vanished.
+ */
+export class DurableLock {
+  #state: _State;
+  #holder: _Holder | undefined;
+  #waiters: Array<() => void> = [];
+
+  constructor(state: _State, _env?: unknown) {
+    this.#state = state;
+    void state.blockConcurrencyWhile(async () => void (this.#holder = await state.storage.get<_Holder>("holder")));
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    const { pathname, searchParams } = new URL(request.url);
+    if (pathname === "/acquire") return Response.json(await this.#acquire(Number(searchParams.get("ttl"))));
+    return new Response(null, { status: (await this.#release(searchParams.get("token"))) ? 204 : 409 }); // /release
+  }
+
+  async alarm(): Promise<void> {
+    const holder = this.#holder;
+    if (holder && holder.expiresAt <= Date.now()) await this.#release(holder.token);
+  }
+
+  async #acquire(ttl: number): Promise<_Holder> {
+    while (this.#holder && this.#holder.expiresAt > Date.now()) await new Promise<void>((wake) => this.#waiters.push(wake));
+    const holder = { token: crypto.randomUUID(), expiresAt: Date.now() + ttl };
+    this.#holder = holder;
+    await this.#state.storage.put("holder", holder);
+    await this.#state.storage.setAlarm(holder.expiresAt);
+    return holder;
+  }
+
+  async #release(token: string | null): Promise<boolean> {
+    if (!this.#holder || this.#holder.token !== token) return false;
+    this.#holder = undefined;
+    await this.#state.storage.delete("holder");
+    this.#waiters.shift()?.();
+    return true;
+  }
+}

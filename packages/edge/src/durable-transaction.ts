@@ -1,0 +1,43 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _expected, _manager } from "./_shared.js";
+
+/** What `durableTransaction` needs: Cloudflare's `DurableObjectStorage`. */
+export interface TransactionalStorage<Txn extends { rollback(): void }> {
+  transaction<T>(closure: (txn: Txn) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A Durable Object storage transaction for the block: commits when the block succeeds; when it
+ * throws, rolls back every write made meanwhile — KV (`txn.put`, `storage.put`) and SQL
+ * (`storage.sql.exec`) alike — and rethrows the block's error.
+ *
+ * @example
+ * await asyncWith(durableTransaction(this.ctx.storage), async () => {
+ *   this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
+ *   if (balanceOf(from) < 0) throw new Error("insufficient funds"); // nothing above is kept
+ *   this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
+ * });
+ */
+export function durableTransaction<Txn extends { rollback(): void }>(storage: TransactionalStorage<Txn>): AsyncContextManager<Txn, false> {
+  if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function") throw _expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
+  let finish: (failed: boolean) => void = () => {};
+  let done: Promise<unknown> = Promise.resolve();
+  return _manager(
+    "durableTransaction",
+    () =>
+      new Promise<Txn>((resolve, reject) => {
+        // The block runs while this closure waits: the storage keeps everything written meanwhile
+        // in the transaction, and the closure decides its fate once the block has ended.
+        const outcome = new Promise<boolean>((settle) => (finish = settle));
+        done = storage.transaction(async (txn) => {
+          resolve(txn);
+          if (await outcome) txn.rollback();
+        });
+        done.catch(reject);
+      }),
+    async (failure) => {
+      finish(failure !== undefined);
+      await done;
+    },
+  );
+}

@@ -1,0 +1,14 @@
+import type { AsyncContextManager } from "@asyncwith/core";
+import { _expected, _manager } from "./_shared.js";
+
+/**
+ * A Workers RPC stub for the block, disposed on exit (releasing the remote object and what it
+ * holds, rather than waiting for the end of the request or garbage collection).
+ *
+ * @example
+ * const total = await asyncWith(rpcStub(await env.CART.open(id)), (cart) => cart.total());
+ */
+export function rpcStub<S extends Disposable>(stub: S): AsyncContextManager<S, false> {
+  if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function") throw _expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
+  return _manager("rpcStub", () => stub, () => stub[Symbol.dispose]());
+}

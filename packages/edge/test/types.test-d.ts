@@ -1,0 +1,38 @@
+import { asyncWith } from "@asyncwith/core";
+import { describe, expectTypeOf, it } from "vitest";
+import { type D1BatchCollector, d1Batch, durableLock, durableTransaction, type HeldDurableLock, RequestScope, requestScope, rpcStub, withScope } from "../src/index.ts";
+
+declare const ctx: ExecutionContext;
+declare const storage: DurableObjectStorage;
+declare const db: D1Database;
+declare const locks: DurableObjectNamespace;
+declare const stub: Disposable & { total(): Promise<number> };
+
+describe("types, against @cloudflare/workers-types", () => {
+  it("accepts Cloudflare's own objects and gives each block the right value", async () => {
+    await asyncWith(requestScope(ctx), (scope) => expectTypeOf(scope).toEqualTypeOf<RequestScope>());
+    await asyncWith(durableTransaction(storage), (txn) => expectTypeOf(txn).toEqualTypeOf<DurableObjectTransaction>());
+    await asyncWith(d1Batch(db), (batch) => expectTypeOf(batch).toEqualTypeOf<D1BatchCollector<D1PreparedStatement, D1Result<unknown>>>());
+    await asyncWith(durableLock(locks, "x"), (held) => expectTypeOf(held).toEqualTypeOf<HeldDurableLock>());
+    await asyncWith(rpcStub(stub), (s) => expectTypeOf(s.total()).toEqualTypeOf<Promise<number>>());
+  });
+
+  it("types withScope as a fetch handler", () => {
+    const fetch = withScope<{ DB: D1Database }>(async (request, env, _ctx, scope) => {
+      expectTypeOf(request).toEqualTypeOf<Request>();
+      expectTypeOf(env.DB).toEqualTypeOf<D1Database>();
+      expectTypeOf(scope).toEqualTypeOf<RequestScope>();
+      return new Response();
+    });
+    expectTypeOf(fetch).parameters.toEqualTypeOf<[Request, { DB: D1Database }, ExecutionContextLike]>();
+  });
+
+  it("rejects wrong arguments at compile time", () => {
+    // @ts-expect-error a lock name is a string
+    durableLock(locks, 1);
+    // @ts-expect-error a handler must return a Response
+    withScope(async () => "text");
+  });
+});
+
+type ExecutionContextLike = import("../src/index.ts").ExecutionContextLike;

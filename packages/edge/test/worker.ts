@@ -1,0 +1,33 @@
+// The Worker the edge tests run against (in workerd): the lock object, and a Durable Object with
+// SQLite storage and RPC for the transaction and stub tests.
+import { DurableObject, RpcTarget } from "cloudflare:workers";
+
+export { DurableLock } from "../src/index.ts";
+
+class Session extends RpcTarget {
+  constructor(readonly onDispose: () => void) {
+    super();
+  }
+  hello(): string {
+    return "hello from the session";
+  }
+  [Symbol.dispose](): void {
+    this.onDispose();
+  }
+}
+
+export class Store extends DurableObject {
+  disposed = 0;
+  open(): Session {
+    return new Session(() => this.disposed++);
+  }
+  disposedCount(): number {
+    return this.disposed;
+  }
+}
+
+export default {
+  async fetch(): Promise<Response> {
+    return new Response("ok");
+  },
+};
