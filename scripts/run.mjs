@@ -30,7 +30,7 @@ function test() {
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
-  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "--continue"]);
+  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "--continue"]);
   const { passed, failed, rows } = summarize(results);
   console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
   if (status !== 0) console.log("Some tasks failed: see their output above.");
