@@ -5,8 +5,9 @@
 //   npm run bench  install what is needed, build, run the benchmarks (pass --quick for a short run)
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureChromium, ensureNode24, ensurePnpm, installDependencies, root, turbo } from "./lib/setup.mjs";
+import { ensureChromium, ensureNode24, ensurePnpm, ensureRuntimes, installDependencies, root, turbo } from "./lib/setup.mjs";
 import { run } from "./lib/sh.mjs";
+import { matrix } from "./lib/matrix.mjs";
 import { summarize } from "./lib/summary.mjs";
 
 const [command, ...rest] = process.argv.slice(2);
@@ -26,13 +27,15 @@ function demo() {
 
 function test() {
   ensureNode24();
+  ensureRuntimes();
   if (workspaceScripts().includes("test:browser")) ensureChromium();
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
-  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "--continue"]);
+  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "test:runtimes", "--continue"]);
   const { passed, failed, rows } = summarize(results);
   console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
+  console.log(`\nRuntime matrix (\`npm run matrix\` writes it into the README):\n\n${matrix(results)}`);
   if (status !== 0) console.log("Some tasks failed: see their output above.");
   if (passed === 0) console.log("No test ran: that is a failure, not a pass.");
   console.log(`\n${passed} passed, ${failed} failed`);

@@ -1,11 +1,11 @@
 import { defineConfig } from "vitest/config";
-import { reportAs } from "../../vitest.shared.ts";
+import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
-    ...reportAs(`node-demo (node ${process.versions.node.split(".")[0]})`),
+    ...reportAs(`node-demo (${runtimeLabel()})`),
   },
 });

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { reportAs } from "../../vitest.shared.ts";
+import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
@@ -7,6 +7,6 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
-    ...reportAs("core (node 20)"),
+    ...reportAs(`core (${runtimeLabel()})`),
   },
 });

@@ -1,7 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { reportAs } from "../../vitest.shared.ts";
-
-const major = process.versions.node.split(".")[0];
+import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
@@ -9,6 +7,6 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     testTimeout: 20_000,
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
-    ...reportAs(`node (node ${major})`),
+    ...reportAs(`node (${runtimeLabel()})`),
   },
 });

@@ -9,6 +9,8 @@ const tools = join(root, ".tools");
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 export const pnpmVersion = packageJson.packageManager.split("@")[1].split("+")[0];
 export const node24Version = "24.21.0";
+/** Other runtimes the core's runtime-agnostic suite runs on, from their npm packages. */
+const runtimes = { bun: { version: "1.4.5", binary: ["bun", "bin", "bun.exe"], variable: "BUN_PATH" }, deno: { version: "2.9.6", binary: ["deno", "deno"], variable: "DENO_PATH" } };
 
 const npmQuiet = ["--no-save", "--no-audit", "--no-fund", "--loglevel=error"];
 
@@ -38,6 +40,19 @@ export function ensureNode24() {
     must("installing Node 24", "npm", ["install", "--prefix", prefix, ...npmQuiet, `node@${node24Version}`]);
   }
   process.env.NODE24_PATH = binary;
+}
+
+/** Bun and Deno (npm packages `bun`, `deno`, whose binaries ship inside the registry packages). */
+export function ensureRuntimes() {
+  for (const [name, { version, binary, variable }] of Object.entries(runtimes)) {
+    const prefix = join(tools, `${name}-${version}`);
+    const path = join(prefix, "node_modules", ...binary);
+    if (!read(path, ["--version"])?.includes(version)) {
+      console.log(`Installing ${name} ${version} (npm package ${name}) into .tools/ …`);
+      must(`installing ${name}`, "npm", ["install", "--prefix", prefix, ...npmQuiet, `${name}@${version}`]);
+    }
+    process.env[variable] = path;
+  }
 }
 
 /**
