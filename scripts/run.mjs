@@ -32,7 +32,12 @@ function test() {
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
-  const status = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "test:runtimes", "--continue"]);
+  const tested = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "test:runtimes", "--continue"]);
+  // The short benchmark: timings are printed, not judged; microtask ticks and sizes over budget fail.
+  console.log("\nShort benchmark (pnpm bench --quick): fails only on microtask ticks or bundle sizes over budget");
+  const timed = turbo(["run", "bench", "--filter=@asyncwith/core", "--output-logs=full", "--", "--quick"]);
+  const benched = run("node", [join(root, "scripts", "sizes.mjs")], { cwd: root }) || timed;
+  const status = tested || benched;
   const { passed, failed, rows } = summarize(results);
   console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
   console.log(`\nRuntime matrix (\`npm run matrix\` writes it into the README):\n\n${matrix(results)}`);
@@ -54,7 +59,12 @@ function workspaceScripts() {
   );
 }
 
+/** Timings (printed, never judged), then the deterministic figures (ticks, sizes) that do fail. */
 function bench() {
   ensureNode24();
-  return turbo(["run", "bench", "--concurrency=1", "--", ...rest]);
+  const quick = rest.includes("--quick");
+  const timed = turbo(["run", "bench", "--concurrency=1", "--", ...rest]);
+  const sized = run("node", [join(root, "scripts", "sizes.mjs")], { cwd: root });
+  if (timed || sized || quick) return timed || sized;
+  return run("node", [join(root, "scripts", "bench-readme.mjs")], { cwd: root });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs a package's CLI (e.g. `vitest run`) under another runtime, so one suite proves itself on
-// several: `node scripts/runtime.mjs node24|bun|deno <package-bin> [args…]`. `npm test` installs
+// Runs a package's CLI (e.g. `vitest run`) or one of its scripts (`./bench/run.mjs`) under another
+// runtime: `node scripts/runtime.mjs node24|bun|deno <package-bin | ./file> [args…]`. `npm test` installs
 // each runtime into .tools/ and sets its *_PATH variable; this never skips silently when one is missing.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -26,9 +26,13 @@ if (!binary || !existsSync(binary)) {
   );
   process.exit(1);
 }
-const require = createRequire(join(process.cwd(), "package.json"));
-const manifest = require.resolve(`${bin}/package.json`);
-const { bin: bins } = JSON.parse(readFileSync(manifest, "utf8"));
-const entry = join(dirname(manifest), typeof bins === "string" ? bins : bins[bin]);
+const entry = bin.startsWith(".") ? bin : binOf(bin); // a script of the package, or a dependency's CLI
 const result = spawnSync(binary, [...runtime.args(entry), ...args], { stdio: "inherit" });
 process.exit(result.status ?? 1);
+
+/** The file a dependency's CLI runs (its package.json "bin"), resolved from the current package. */
+function binOf(name) {
+  const manifest = createRequire(join(process.cwd(), "package.json")).resolve(`${name}/package.json`);
+  const { bin: bins } = JSON.parse(readFileSync(manifest, "utf8"));
+  return join(dirname(manifest), typeof bins === "string" ? bins : bins[name]);
+}

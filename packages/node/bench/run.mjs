@@ -1,6 +1,6 @@
 // `pnpm bench`: the managers' cost as ratios to plain fs.promises (and to write-file-atomic),
 // measured in the same process and run. `--quick` runs a shorter measurement.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,13 +9,16 @@ import writeFileAtomic from "write-file-atomic";
 import { comparer } from "../../../scripts/lib/compare.mjs";
 import { atomicWrite, openFile } from "../dist/index.js";
 
-const compare = comparer({ quick: process.argv.includes("--quick") });
+const quick = process.argv.includes("--quick");
+const compare = comparer({ quick });
+const tables = [];
+const table = async (title, cases) => tables.push({ title, rows: await compare(title, cases) });
 const dir = mkdtempSync(join(tmpdir(), "asyncwith-bench-"));
 const file = join(dir, "small.txt");
 const line = "a line of text\n";
 
 try {
-  await compare("openFile + write + close, as a ratio to fs.promises by hand", {
+  await table("openFile + write + close, as a ratio to fs.promises by hand", {
     "fs.promises open/write/close (baseline)": async () => {
       const handle = await open(file, "w");
       try {
@@ -29,15 +32,19 @@ try {
 
   const megabyte = Buffer.alloc(1024 * 1024, 97);
   const target = join(dir, "report.bin");
-  await compare("replacing a 1 MB file, as a ratio to fs.promises.writeFile (not atomic, no fsync)", {
+  await table("replacing a 1 MB file, as a ratio to fs.promises.writeFile (not atomic, no fsync)", {
     "fs.promises.writeFile (baseline)": () => writeFile(target, megabyte),
     "write-file-atomic (fsyncs the file, not the directory)": () => writeFileAtomic(target, megabyte),
     "atomicWrite (fsyncs the file and the directory)": () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)),
   });
-  await compare("replacing a 1 MB file, as a ratio to write-file-atomic", {
+  await table("replacing a 1 MB file, as a ratio to write-file-atomic", {
     "write-file-atomic (baseline)": () => writeFileAtomic(target, megabyte),
     atomicWrite: { run: () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)), goal: 1 },
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+const results = new URL("../../../.bench-results/", import.meta.url);
+mkdirSync(results, { recursive: true });
+writeFileSync(new URL(`node (node ${process.versions.node.split(".")[0]}).json`, results), JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, tables }, null, 2));

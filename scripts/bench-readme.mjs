@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// Writes the latest full `pnpm bench` results (.bench-results/*.json) into the root README, between
+// <!-- bench:start --> and <!-- bench:end -->: comparison, goals, unwinding and size tables, with
+// the date, the Node versions and the machine.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+
+const dir = new URL("../.bench-results/", import.meta.url);
+const load = (name) => (existsSync(new URL(name, dir)) ? JSON.parse(readFileSync(new URL(name, dir), "utf8")) : undefined);
+const runs = readdirSync(dir).filter((f) => /^core \(node \d+\)\.json$/.test(f)).sort().map(load);
+if (!runs.length || runs.some((r) => r.quick)) {
+  console.error("Expected full (not --quick) core bench results in .bench-results/, got none: run `npm run bench` first.");
+  process.exit(1);
+}
+const sizes = load("sizes.json");
+const node = load("node (node 20).json");
+
+const table = (header, rows) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+const ratioIn = (run, title, construct) => Number(run.tables.find((t) => t.title.startsWith(title))?.rows.find((r) => r.construct === construct)?.["× baseline"]);
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
+
+// 1. Context managers against the alternatives, per runtime.
+const first = "context managers";
+const constructs = [...new Set(runs.flatMap((r) => r.tables.find((t) => t.title.startsWith(first)).rows.map((row) => row.construct)))];
+const comparison = table(["construct", ...runs.map((r) => `× try/finally, ${r.node}`), "extra microtask ticks"], constructs.map((c) => [
+  c, ...runs.map((r) => fmt(ratioIn(r, first, c))), String(runs.at(-1).tables[0].rows.find((row) => row.construct === c)?.["extra ticks"] ?? "—"),
+]));
+
+// 2. The goals, computed from the same runs.
+const latest = runs.at(-1); // Node 24: the one with native await using
+const nativeUsing = ratioIn(latest, first, "await using (native)");
+const perOp = (run) => run.tables.filter((t) => t.title.startsWith("exit stacks per operation")).map((t) => ({ op: t.title.replace(/^exit stacks per operation: (.*), as a ratio.*$/, "$1"), rows: t.rows }));
+const times = (rows, name) => Number(rows.find((r) => r.construct === name)?.["× baseline"]);
+const goals = [];
+for (const c of ["asyncWith", "contextManager", "AsyncExitStack, one callback"]) {
+  const mine = ratioIn(latest, first, c);
+  goals.push([`${c} faster than native \`await using\` (${latest.node})`, `${fmt(mine)} vs ${fmt(nativeUsing)}`, mine < nativeUsing ? "met" : "not met"]);
+}
+for (const { op, rows } of perOp(latest)) {
+  const native = times(rows, "AsyncDisposableStack (native)");
+  goals.push([`AsyncExitStack ≥ 3× faster than native AsyncDisposableStack: ${op}`, `${fmt(native)}×`, native >= 3 ? "met" : "not met"]);
+}
+for (const run of runs) {
+  for (const { op, rows } of perOp(run)) {
+    const coreJs = times(rows, "core-js AsyncDisposableStack");
+    goals.push([`AsyncExitStack ≥ 10× faster than core-js (${run.node}): ${op}`, `${fmt(coreJs)}×`, coreJs >= 10 ? "met" : "not met"]);
+  }
+}
+for (const run of runs) {
+  const million = run.unwinding.filter((r) => r.stack === "AsyncExitStack" && r.callbacks === "1,000,000");
+  for (const r of million) goals.push([`1e6 ${r.kind} callbacks at ≤ 200 bytes each (${run.node})`, `${r["bytes/callback"]} B`, r["bytes/callback"] <= 200 ? "met" : "not met"]);
+}
+const goalTable = table(["goal", "measured", ""], goals);
+
+// 3. Unwinding, 4. sizes, 5. the Node adapter.
+const unwinding = table(["runtime", "stack", "callbacks", "kind", "unwind ms", "bytes/callback"], runs.flatMap((run) => run.unwinding.map((r) => [run.node, r.stack, r.callbacks, r.kind, r["unwind ms"], r["bytes/callback"]])));
+const sizeTable = sizes ? table(["bundle", "bytes (min+gzip)", "budget", "goal"], sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal])) : "(run `npm run sizes`)";
+const nodeTables = node ? node.tables.map((t) => `${t.title}:\n\n${table(["construct", "× baseline"], t.rows.map((r) => [r.construct, r["× baseline"]]))}`).join("\n\n") : "";
+
+const block = `<!-- bench:start -->
+Measured by \`npm run bench\` on ${latest.date.slice(0, 10)}: ${runs.map((r) => r.node).join(" and ")}, ${latest.machine}; median of 7 rounds, each case a ratio to a baseline measured in the same process.
+
+${comparison}
+
+Goals (from the same runs):
+
+${goalTable}
+
+Unwinding (peak heap per registered callback, after a forced GC):
+
+${unwinding}
+
+Bundle sizes (esbuild, ESM, tree-shaken; budgets enforced by \`npm test\`):
+
+${sizeTable}
+${nodeTables ? `\n@asyncwith/node (${node.node}):\n\n${nodeTables}\n` : ""}<!-- bench:end -->`;
+
+const readme = new URL("../README.md", import.meta.url);
+const text = readFileSync(readme, "utf8");
+if (!/<!-- bench:start -->[\s\S]*<!-- bench:end -->/.test(text)) {
+  console.error("Expected <!-- bench:start --> and <!-- bench:end --> markers in README.md, got none.");
+  process.exit(1);
+}
+writeFileSync(readme, text.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
+console.log(block);
