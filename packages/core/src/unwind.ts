@@ -2,11 +2,14 @@ import { replaced, suppressed } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aexit } from "./symbols.js";
 
-// An exit stack is one flat array of (kind, a, b) triples, unwound last-in first-out. Kinds below
-// SEES_FAILURE are TC39 disposers that cannot see the error; the rest are Python exits that can.
+// An exit stack is one flat array unwound last-in first-out. An entry is either a bare function,
+// called with no arguments (`defer`, the common case: one slot), or an (a, b, kind) triple whose
+// last slot is its kind, a number — which is how unwinding from the top tells the two apart.
+// Kinds below SEES_FAILURE are TC39 disposers that cannot see the error; the rest are Python
+// exits that can.
 export const DISPOSE = 0; // b.call(a), awaited
 export const DISPOSE_SYNC = 1; // b.call(a), result ignored (Symbol.dispose under `await using`)
-export const CALL = 2; // a(...b), or a() when b is undefined
+export const CALL = 2; // a(...b)
 export const ADOPT = 3; // a(b)
 export const EXIT = 4; // a(failure): may suppress or replace the error
 export const MANAGER = 5; // a[aexit](failure): likewise
@@ -29,11 +32,21 @@ const blindFailure = (): Failure => ({
  */
 export async function unwind(entries: unknown[], pending: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
   let blinded: Failure | undefined;
-  for (let i = entries.length - 3; i >= 0; i -= 3) {
-    const kind = entries[i] as number;
-    const a = entries[i + 1] as any;
-    const b = entries[i + 2] as any;
-    entries.length = i; // release as we go: a million entries shrink while unwinding
+  for (let i = entries.length - 1; i >= 0; ) {
+    const last = entries[i];
+    let kind = CALL;
+    let a: any = last;
+    let b: any;
+    if (typeof last === "number") {
+      kind = last;
+      a = entries[i - 2];
+      b = entries[i - 1];
+      entries[i - 2] = entries[i - 1] = undefined;
+      i -= 3;
+    } else {
+      entries[i] = undefined; // release as we go: a million callbacks are freed while unwinding
+      i -= 1;
+    }
     try {
       if (kind >= SEES_FAILURE) {
         const seen = pending ?? (blind ? (blinded ??= blindFailure()) : undefined);
@@ -50,6 +63,7 @@ export async function unwind(entries: unknown[], pending: Failure | undefined, b
       else if (!blinded || error !== blinded.error) pending = { error };
     }
   }
+  entries.length = 0;
   if (rethrow && pending) throw pending.error;
   return pending;
 }
