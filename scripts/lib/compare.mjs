@@ -22,7 +22,7 @@ export function comparer({ quick = false, countTicks } = {}) {
     // Round 0 only warms the JIT up. Each later round starts with a different case, so that no case
     // (the baseline included) is always measured first.
     for (let round = 0; round <= rounds; round++) {
-      const bench = new Bench({ time: quick ? 100 : 400, warmup: true, warmupTime: quick ? 30 : 100 });
+      const bench = new Bench({ time: quick ? 60 : 400, warmup: true, warmupTime: quick ? 20 : 100 });
       const order = entries.map((_, i) => (i + round) % entries.length);
       for (const i of order) bench.add(String(i), entries[i][1].run);
       await bench.run();
