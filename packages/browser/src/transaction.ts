@@ -12,7 +12,15 @@ export type Promised<T> = {
         : T[K];
 };
 
-/** Thrown when IndexedDB committed the transaction before the block ended (see `transaction`). */
+/**
+ * Thrown when IndexedDB committed the transaction before the block ended (see `transaction`).
+ * @example
+ * try {
+ *   await asyncWith(transaction(db, "todos", "readwrite"), async (tx) => { await tx.objectStore("todos").put(t); await fetch(url) });
+ * } catch (error) {
+ *   if (error instanceof EarlyCommitError) console.warn("move the fetch out of the transaction");
+ * }
+ */
 export class EarlyCommitError extends Error {
   override name = "EarlyCommitError";
 }

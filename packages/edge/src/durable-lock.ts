@@ -68,6 +68,9 @@ type _Holder = { token: string; expiresAt: number };
 /**
  * The Durable Object behind `durableLock`: one instance per lock name. The holder is stored (it
  * survives a restart); waiters queue in memory; an alarm expires a holder that vanished.
+ * @example
+ * // worker.ts — then bind it: "durable_objects": { "bindings": [{ "name": "LOCKS", "class_name": "DurableLock" }] }
+ * export { DurableLock } from "@asyncwith/edge";
  */
 export class DurableLock {
   #state: _State;

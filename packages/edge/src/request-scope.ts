@@ -9,6 +9,9 @@ export interface ExecutionContextLike {
 /**
  * The exit stack of one request: exits registered as on `AsyncExitStack` run before the response;
  * `deferBackground` ones run after it, through `ctx.waitUntil`, whatever happened.
+ * @example
+ * await using scope = new RequestScope(ctx, "GET /report");
+ * scope.deferBackground(() => env.LOGS.send(entry));
  */
 export class RequestScope extends AsyncExitStack {
   #ctx: ExecutionContextLike;

@@ -11,7 +11,13 @@ export interface ChildProcessOptions extends Omit<SpawnOptions, "detached"> {
   check?: boolean;
 }
 
-/** Thrown by a `childProcess` exit when `check` is on and the child did not exit with code 0. */
+/**
+ * Thrown by a `childProcess` exit when `check` is on and the child did not exit with code 0.
+ * @example
+ * await asyncWith(childProcess("make", ["test"]), () => {}).catch((e) => {
+ *   if (e instanceof ChildProcessError) process.exitCode = e.exitCode ?? 1;
+ * });
+ */
 export class ChildProcessError extends Error {
   override name = "ChildProcessError";
   constructor(

@@ -13,7 +13,13 @@ export interface ShutdownScopeOptions {
   exit?: boolean;
 }
 
-/** The abort reason when a signal starts the shutdown. */
+/**
+ * The abort reason when a signal starts the shutdown.
+ * @example
+ * signal.addEventListener("abort", () => {
+ *   if (signal.reason instanceof ShutdownSignal) log.info(`stopping on ${signal.reason.signal}`);
+ * });
+ */
 export class ShutdownSignal extends Error {
   override name = "AbortError";
   /** The conventional exit code: 128 + the signal's number (130 for SIGINT, 143 for SIGTERM). */
