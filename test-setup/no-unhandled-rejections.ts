@@ -1,7 +1,7 @@
 // Fails any test that leaves a promise rejection unhandled, on every runtime the tests run in:
 // Node reports through `process`, browsers and workerd through `unhandledrejection` events. A
-// rejection is reported after the microtask queue drains, so each test ends with one macrotask
-// turn before the check. Each package's setup file passes in its own `afterEach`, so this module
+// rejection is reported after the microtask queue drains, so each test ends with macrotask turns
+// before the check. Each package's setup file passes in its own `afterEach`, so this module
 // never imports vitest itself (workerd's pool would load a second copy from outside the package).
 
 export function failOnUnhandledRejections(afterEach: (fn: () => Promise<void>) => void): void {
@@ -17,7 +17,9 @@ export function failOnUnhandledRejections(afterEach: (fn: () => Promise<void>) =
   }
 
   afterEach(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Browsers fire `unhandledrejection` from a task queued after the microtask checkpoint, which
+    // may come after one timer task: two turns make sure it has been seen before the check.
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
     if (unhandled.size === 0) return;
     const reasons = [...unhandled.values()];
     unhandled.clear();
