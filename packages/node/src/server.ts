@@ -41,12 +41,13 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
     instance.on("connection", track).on("secureConnection", track);
     instance.listen(port, host);
     await once(instance, "listening");
+    const stopTracking = () => void instance.off("connection", track).off("secureConnection", track);
     try {
       yield instance.address() as AddressInfo;
     } catch (error) {
-      return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace));
+      return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
     }
-    await _shutDown(instance, sockets, grace);
+    await _shutDown(instance, sockets, grace).finally(stopTracking);
   });
 }
 

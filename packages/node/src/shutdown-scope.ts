@@ -1,7 +1,7 @@
 import { constants } from "node:os";
 import { inspect } from "node:util";
 import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { _expected, _ms } from "./_shared.js";
 
 export interface ShutdownScopeOptions {
   /** Signals that start the shutdown. Default: `["SIGINT", "SIGTERM"]`. */
@@ -11,6 +11,11 @@ export interface ShutdownScopeOptions {
    * only set `process.exitCode` and return (e.g. in tests, or when more work follows).
    */
   exit?: boolean;
+  /**
+   * How long the unwinding may take once a shutdown started before the process exits anyway, so
+   * that a block which ignores its signal cannot keep a broken process alive. Default: 30,000 ms.
+   */
+  grace?: number;
 }
 
 /**
@@ -37,7 +42,8 @@ let _open = 0; // only the outermost scope ends the process, after the inner one
  * SIGTERM (reason: a `ShutdownSignal`), or with the error itself on an uncaught exception or
  * unhandled rejection. Pass it to what the block awaits: the block then throws, every manager
  * inside exits, and the process exits with 130/143 (1 after an uncaught error). A second signal
- * exits at once. An error the block throws by itself propagates as usual (non-zero exit).
+ * exits at once, and so does a shutdown that takes longer than `grace`. An error the block throws
+ * by itself propagates as usual (non-zero exit).
  *
  * @example
  * await asyncWith(shutdownScope(), async (signal) => {
@@ -46,10 +52,17 @@ let _open = 0; // only the outermost scope ends the process, after the inner one
  */
 export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextManager<AbortSignal, boolean> {
   const { signals = ["SIGINT", "SIGTERM"], exit = true } = options;
+  const grace = _ms("shutdownScope() options.grace", options.grace ?? 30_000);
   if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals))) throw _expected('shutdownScope() options.signals to be signal names such as ["SIGINT", "SIGTERM"]', signals);
   const controller = new AbortController();
   let state: "new" | "open" | "closed" = "new";
   let code = 0;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  const begin = (reason: unknown) => {
+    controller.abort(reason);
+    // Unref'd: it never keeps the process alive, but fires if the unwinding does not finish.
+    if (exit) (deadline = setTimeout(() => force(`Shutdown took longer than ${grace} ms`), grace)).unref();
+  };
   const force = (why: string) => {
     process.stderr.write(`${why}: exiting without waiting for the remaining cleanup\n`);
     process.exit(code);
@@ -58,13 +71,13 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
     if (controller.signal.aborted) return force(`Received ${signal} again`);
     const reason = new ShutdownSignal(signal);
     code = reason.exitCode;
-    controller.abort(reason);
+    begin(reason);
   };
   const onUncaught = (error: unknown) => {
     process.stderr.write(`Uncaught ${inspect(error)}\n`);
     if (controller.signal.aborted) return force("Another uncaught error during shutdown");
     code = 1;
-    controller.abort(error);
+    begin(error);
   };
   const listen = (on: boolean) => {
     const method = on ? "on" : "off";
@@ -84,6 +97,7 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
       state = "closed";
       _open--;
       listen(false);
+      clearTimeout(deadline);
       if (!controller.signal.aborted) return false; // no shutdown: the block's own outcome stands
       const reason = controller.signal.reason;
       const caused = failure === undefined || _isShutdown(failure.error, reason);

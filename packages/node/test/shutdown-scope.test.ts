@@ -64,6 +64,14 @@ describe("shutdownScope (real processes, real signals)", () => {
   });
 });
 
+it("a shutdown that outlasts its grace period exits anyway (the block ignored its signal)", async () => {
+  const run = await program("stuck", (child) => child.kill("SIGTERM"));
+  process.kill(-run.child, "SIGKILL"); // forced: the child's exit never ran, as documented
+  expect(run.stdout).toEqual(["aborted"]);
+  expect(run.code).toBe(143);
+  expect(run.stderr).toContain("Shutdown took longer than 200 ms: exiting without waiting for the remaining cleanup");
+});
+
 describe("shutdownScope (in process)", () => {
   it("without a shutdown is transparent: the block's value, no listener left behind", async () => {
     const before = process.listenerCount("SIGINT");
