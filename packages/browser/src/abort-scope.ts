@@ -1,5 +1,4 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
 
 /**
  * An `AbortSignal` for the block that aborts when the block ends: whatever the block started with
@@ -13,9 +12,9 @@ import { _manager } from "./_shared.js";
  */
 export function abortScope(): AsyncContextManager<AbortSignal, false> {
   const controller = new AbortController();
-  return _manager(
-    "abortScope",
+  return resource(
     () => controller.signal,
-    (failure) => controller.abort(failure ? failure.error : undefined),
+    (_signal, failure) => controller.abort(failure ? failure.error : undefined),
+    "abortScope",
   );
 }

@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _api, _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _api, _expected } from "./_shared.js";
 
 /**
  * A `BroadcastChannel` for the block, closed on exit (an open channel keeps the page from the
@@ -10,10 +10,9 @@ import { _api, _expected, _manager } from "./_shared.js";
  */
 export function broadcastChannel(name: string): AsyncContextManager<BroadcastChannel, false> {
   if (typeof name !== "string") throw _expected("broadcastChannel() to be given a channel name", name);
-  let channel: BroadcastChannel | undefined;
-  return _manager(
+  return resource(
+    () => new (_api("BroadcastChannel", globalThis.BroadcastChannel))(name),
+    (channel) => channel.close(),
     "broadcastChannel",
-    () => (channel = new (_api("BroadcastChannel", globalThis.BroadcastChannel))(name)),
-    () => channel!.close(),
   );
 }

@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _api, _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _api, _expected } from "./_shared.js";
 
 /**
  * An object URL for a `Blob` (or `File`, `MediaSource`) for the block; revoked on exit, so the
@@ -10,10 +10,9 @@ import { _api, _expected, _manager } from "./_shared.js";
  */
 export function objectURL(blob: Blob | MediaSource): AsyncContextManager<string, false> {
   if (blob === null || typeof blob !== "object") throw _expected("objectURL() to be given a Blob, File or MediaSource", blob);
-  let url = "";
-  return _manager(
+  return resource(
+    () => _api("URL.createObjectURL", URL.createObjectURL).call(URL, blob),
+    (url) => URL.revokeObjectURL(url),
     "objectURL",
-    () => (url = _api("URL.createObjectURL", URL.createObjectURL).call(URL, blob)),
-    () => URL.revokeObjectURL(url),
   );
 }

@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _api, _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _api, _expected } from "./_shared.js";
 
 export interface OpenDatabaseOptions {
   /** Creates or migrates stores when the version grows. Throwing aborts the version change. */
@@ -20,9 +20,7 @@ export interface OpenDatabaseOptions {
 export function openDatabase(name: string, version?: number, options: OpenDatabaseOptions = {}): AsyncContextManager<IDBDatabase, false> {
   if (typeof name !== "string") throw _expected("openDatabase() to be given a database name", name);
   if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw _expected("openDatabase() version to be a whole number from 1", version);
-  let db: IDBDatabase | undefined;
-  return _manager(
-    "openDatabase",
+  return resource(
     () =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const request = _api("indexedDB", globalThis.indexedDB).open(name, version);
@@ -36,9 +34,10 @@ export function openDatabase(name: string, version?: number, options: OpenDataba
           }
         };
         request.onblocked = (event) => options.blocked?.(event.oldVersion, event.newVersion);
-        request.onsuccess = () => resolve((db = request.result));
+        request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(upgradeError ? upgradeError.error : request.error);
       }),
-    () => db!.close(),
+    (db) => db.close(),
+    "openDatabase",
   );
 }

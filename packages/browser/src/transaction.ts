@@ -1,5 +1,5 @@
-import { type AsyncContextManager, SuppressedError } from "@asyncwith/core";
-import { _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource, SuppressedError } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
 
 /** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
 export type Promised<T> = {
@@ -49,8 +49,7 @@ export function transaction(db: IDBDatabase, stores: string | string[], mode: ID
   let settled: Promise<unknown>;
   let failedRequest = false;
   const early = (what: string) => mode !== "readonly" && state === "complete" && _earlyCommit(what);
-  return _manager(
-    "transaction",
+  return resource(
     () => {
       tx = db.transaction(stores, mode, options);
       settled = new Promise((resolve) => {
@@ -59,7 +58,7 @@ export function transaction(db: IDBDatabase, stores: string | string[], mode: ID
       });
       return _promised(tx, () => (failedRequest = true));
     },
-    async (failure) => {
+    async (_tx, failure) => {
       // abort() and commit() throw once the transaction is committing or finished: that is how the
       // exit learns that IndexedDB already ended it, before the complete/abort event arrives.
       if (failure) {
@@ -76,6 +75,7 @@ export function transaction(db: IDBDatabase, stores: string | string[], mode: ID
       const error = ended && early("is committed");
       if (error) throw error;
     },
+    "transaction",
   );
 }
 

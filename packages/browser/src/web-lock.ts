@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _api, _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _api, _expected } from "./_shared.js";
 
 export interface WebLockOptions {
   /** `"exclusive"` (default) or `"shared"`. */
@@ -33,8 +33,7 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController();
-  return _manager(
-    "webLock",
+  return resource(
     () => {
       const locks = _api("navigator.locks (the Web Locks API)", globalThis.navigator?.locks);
       _checkOptions(options);
@@ -48,12 +47,13 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
         held.catch((error: unknown) => (granted ? stolen.abort(error) : reject(error)));
       });
     },
-    async (failure) => {
+    async (_held, failure) => {
       release();
       await held.catch((error: unknown) => {
         if (!failure) throw new Error(`The lock ${JSON.stringify(name)} was stolen while held (another context requested it with steal: true), so the block did not run exclusively. Watch the block's signal to stop early.`, { cause: error });
       });
     },
+    "webLock",
   );
 }
 

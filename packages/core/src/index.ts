@@ -6,6 +6,7 @@ export { AsyncExitStack, type ExitCallback } from "./exit-stack.js";
 export { enter, type Entered } from "./enter.js";
 export { SuppressedError, type SuppressedErrorConstructor } from "./errors.js";
 export { aclosing, closing, nullContext, suppress } from "./helpers.js";
+export { resource } from "./resource.js";
 export { timeout, timeoutAt, TimeoutError, type TimeoutOptions, type TimeoutScope } from "./timeout.js";
 export { TaskGroup } from "./task-group.js";
 export { type AcquireOptions, BoundedSemaphore, Lock, Semaphore } from "./semaphore.js";

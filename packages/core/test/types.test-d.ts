@@ -97,3 +97,11 @@ describe("await using compatibility", () => {
     stack.callback((a: number) => a, "x");
   });
 });
+
+describe("resource", () => {
+  it("types the value from enter, gives it to exit, and never adds | undefined to the result", async () => {
+    const { resource } = await import("../src/index.ts");
+    const m = resource(async () => ({ port: 1 }), (value) => expectTypeOf(value).toEqualTypeOf<{ port: number }>());
+    expectTypeOf(await asyncWith(m, (v) => v.port)).toEqualTypeOf<number>();
+  });
+});

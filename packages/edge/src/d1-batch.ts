@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
 
 /** What `d1Batch` needs: Cloudflare's `D1Database`. */
 export interface BatchDatabase<Statement, Result> {
@@ -34,14 +34,14 @@ export function d1Batch<Statement, Result>(db: BatchDatabase<Statement, Result>)
       return results;
     },
   };
-  return _manager(
-    "d1Batch",
+  return resource(
     () => collector,
-    async (failure) => {
+    async (_collector, failure) => {
       collector.add = () => {
         throw new ReferenceError("Expected an open d1Batch() block, got one that has ended");
       };
       if (!failure && queued.length) results = await db.batch(queued);
     },
+    "d1Batch",
   );
 }

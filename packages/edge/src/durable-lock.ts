@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
 
 /** What `durableLock` needs: a `DurableObjectNamespace` bound to the `DurableLock` class. */
 export interface LockNamespace {
@@ -36,20 +36,20 @@ export function durableLock(namespace: LockNamespace, name: string, options: Dur
   const { ttl = 30_000 } = options;
   if (!(ttl > 0 && ttl < Infinity)) throw _expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
   const stub = () => namespace.get(namespace.idFromName(name) as never);
-  let token = "";
-  return _manager(
-    "durableLock",
-    async () => {
-      const { token: granted, expiresAt } = (await (await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })).json()) as _Holder;
-      token = granted;
-      return { name, expiresAt };
+  let token = ""; // the holder's proof, kept from the block
+  return resource(
+    async (): Promise<HeldDurableLock> => {
+      const held = (await (await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })).json()) as _Holder;
+      token = held.token;
+      return { name, expiresAt: held.expiresAt };
     },
-    async (failure) => {
+    async (_held, failure) => {
       const response = await stub().fetch(`https://durable-lock/release?token=${token}`, { method: "POST" });
       if (response.status === 409 && !failure) {
         throw new Error(`The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`);
       }
     },
+    "durableLock",
   );
 }
 

@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
 
 /** What `durableTransaction` needs: Cloudflare's `DurableObjectStorage`. */
 export interface TransactionalStorage<Txn extends { rollback(): void }> {
@@ -22,8 +22,7 @@ export function durableTransaction<Txn extends { rollback(): void }>(storage: Tr
   if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function") throw _expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
   let finish: (failed: boolean) => void = () => {};
   let done: Promise<unknown> = Promise.resolve();
-  return _manager(
-    "durableTransaction",
+  return resource(
     () =>
       new Promise<Txn>((resolve, reject) => {
         // The block runs while this closure waits: the storage keeps everything written meanwhile
@@ -35,9 +34,10 @@ export function durableTransaction<Txn extends { rollback(): void }>(storage: Tr
         });
         done.catch(reject);
       }),
-    async (failure) => {
+    async (_txn, failure) => {
       finish(failure !== undefined);
       await done;
     },
+    "durableTransaction",
   );
 }

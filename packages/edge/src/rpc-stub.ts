@@ -1,5 +1,5 @@
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _expected, _manager } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _expected } from "./_shared.js";
 
 /**
  * A Workers RPC stub for the block, disposed on exit (releasing the remote object and what it
@@ -10,5 +10,5 @@ import { _expected, _manager } from "./_shared.js";
  */
 export function rpcStub<S extends Disposable>(stub: S): AsyncContextManager<S, false> {
   if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function") throw _expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
-  return _manager("rpcStub", () => stub, () => stub[Symbol.dispose]());
+  return resource(() => stub, () => stub[Symbol.dispose](), "rpcStub");
 }

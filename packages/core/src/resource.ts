@@ -1,0 +1,33 @@
+import { expected } from "./errors.js";
+import type { AsyncContextManager, Failure } from "./protocol.js";
+import { aenter, aexit } from "./symbols.js";
+
+/**
+ * A single-use manager from two functions, without a generator: `enter()` gives the value and
+ * `exit(value, failure)` releases it on every path, seeing whether the block failed (`failure` is
+ * `undefined` on success, `{ error }` otherwise). The block's error always propagates: `exit` cannot
+ * suppress it (throwing from `exit` replaces it, as for every exit that sees the failure). `name`
+ * appears in the error a second enter gives.
+ *
+ * @example
+ * const connection = (url: string) => resource(() => connect(url), (conn, failure) => (failure ? conn.destroy() : conn.close()), "connection");
+ * await asyncWith(connection(url), (conn) => conn.query("select 1"));
+ */
+export function resource<T>(enter: () => T | PromiseLike<T>, exit: (value: T, failure?: Failure) => unknown, name = "resource"): AsyncContextManager<T, false> {
+  if (typeof enter !== "function" || typeof exit !== "function") throw expected("resource() to be given an enter and an exit function", typeof enter !== "function" ? enter : exit);
+  let state: "new" | "open" | "closed" = "new";
+  let value: T;
+  return {
+    async [aenter]() {
+      if (state !== "new") throw new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`);
+      state = "open";
+      return (value = await enter());
+    },
+    async [aexit](failure?: Failure): Promise<false> {
+      if (state !== "open") throw new TypeError(`Expected an entered ${name}() manager to exit, got one that was ${state === "new" ? "never entered" : "already exited"}`);
+      state = "closed";
+      await exit(value, failure);
+      return false;
+    },
+  };
+}
