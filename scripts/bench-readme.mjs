@@ -3,6 +3,7 @@
 // <!-- bench:start --> and <!-- bench:end -->: comparison, goals, unwinding and size tables, with
 // the date, the Node versions and the machine.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { markdownTable } from "./lib/reports.mjs";
 
 const dir = new URL("../.bench-results/", import.meta.url);
 const load = (name) => (existsSync(new URL(name, dir)) ? JSON.parse(readFileSync(new URL(name, dir), "utf8")) : undefined);
@@ -14,14 +15,13 @@ if (!runs.length || runs.some((r) => r.quick)) {
 const sizes = load("sizes.json");
 const node = load("node (node 20).json");
 
-const table = (header, rows) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 const ratioIn = (run, title, construct) => Number(run.tables.find((t) => t.title.startsWith(title))?.rows.find((r) => r.construct === construct)?.["× baseline"]);
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
 
 // 1. Context managers against the alternatives, per runtime.
 const first = "context managers";
 const constructs = [...new Set(runs.flatMap((r) => r.tables.find((t) => t.title.startsWith(first)).rows.map((row) => row.construct)))];
-const comparison = table(["construct", ...runs.map((r) => `× try/finally, ${r.node}`), "extra microtask ticks"], constructs.map((c) => [
+const comparison = markdownTable(["construct", ...runs.map((r) => `× try/finally, ${r.node}`), "extra microtask ticks"], constructs.map((c) => [
   c, ...runs.map((r) => fmt(ratioIn(r, first, c))), String(runs.at(-1).tables[0].rows.find((row) => row.construct === c)?.["extra ticks"] ?? "—"),
 ]));
 
@@ -49,12 +49,12 @@ for (const run of runs) {
   const million = run.unwinding.filter((r) => r.stack === "AsyncExitStack" && r.callbacks === "1,000,000");
   for (const r of million) goals.push([`1e6 ${r.kind} callbacks at ≤ 200 bytes each (${run.node})`, `${r["bytes/callback"]} B`, r["bytes/callback"] <= 200 ? "met" : "not met"]);
 }
-const goalTable = table(["goal", "measured", ""], goals);
+const goalTable = markdownTable(["goal", "measured", ""], goals);
 
 // 3. Unwinding, 4. sizes, 5. the Node adapter.
-const unwinding = table(["runtime", "stack", "callbacks", "kind", "unwind ms", "bytes/callback"], runs.flatMap((run) => run.unwinding.map((r) => [run.node, r.stack, r.callbacks, r.kind, r["unwind ms"], r["bytes/callback"]])));
-const sizeTable = sizes ? table(["bundle", "bytes (min+gzip)", "budget", "goal"], sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal])) : "(run `npm run sizes`)";
-const nodeTables = node ? node.tables.map((t) => `${t.title}:\n\n${table(["construct", "× baseline"], t.rows.map((r) => [r.construct, r["× baseline"]]))}`).join("\n\n") : "";
+const unwinding = markdownTable(["runtime", "stack", "callbacks", "kind", "unwind ms", "bytes/callback"], runs.flatMap((run) => run.unwinding.map((r) => [run.node, r.stack, r.callbacks, r.kind, r["unwind ms"], r["bytes/callback"]])));
+const sizeTable = sizes ? markdownTable(["bundle", "bytes (min+gzip)", "budget", "goal"], sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal])) : "(run `npm run sizes`)";
+const nodeTables = node ? node.tables.map((t) => `${t.title}:\n\n${markdownTable(["construct", "× baseline"], t.rows.map((r) => [r.construct, r["× baseline"]]))}`).join("\n\n") : "";
 
 const block = `<!-- bench:start -->
 Measured by \`npm run bench\` on ${latest.date.slice(0, 10)}: ${runs.map((r) => r.node).join(" and ")}, ${latest.machine}; median of 7 rounds, each case a ratio to a baseline measured in the same process.

@@ -26,14 +26,19 @@ export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): As
   const dir = options.dir === undefined ? tmpdir() : (_path("tempDir() options.dir", options.dir));
   return _resource("tempDir", async function* () {
     const path = await mkdtemp(join(dir, prefix));
-    try {
-      yield path;
-    } catch (error) {
-      if (options.keepOnError) throw error;
-      return await _cleanupAfter(error, () => _remove(path));
-    }
-    await _remove(path);
+    yield* _heldUntilExit(path, options.keepOnError);
   });
+}
+
+/** Gives `path` to the block, then removes it on every path (kept on failure with `keepOnError`). */
+export async function* _heldUntilExit(path: string, keepOnError = false): AsyncGenerator<string, void, undefined> {
+  try {
+    yield path;
+  } catch (error) {
+    if (keepOnError) throw error;
+    return await _cleanupAfter(error, () => _remove(path));
+  }
+  await _remove(path);
 }
 
 /** `rm -rf`, retried by Node on EBUSY/ENOTEMPTY (files still being closed, mostly on Windows). */

@@ -3,8 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _path, _resource, type PathLike } from "./_shared.js";
-import { _remove } from "./temp-dir.js";
+import { _expected, _path, _resource, type PathLike } from "./_shared.js";
+import { _heldUntilExit } from "./temp-dir.js";
 
 export interface TempFileOptions {
   /** Start of the file name. Default: `"asyncwith-"`. */
@@ -36,12 +36,6 @@ export function tempFile(options: TempFileOptions = {}): AsyncContextManager<str
   return _resource("tempFile", async function* () {
     const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
     await writeFile(path, "", { flag: "wx", mode: 0o600 });
-    try {
-      yield path;
-    } catch (error) {
-      if (options.keepOnError) throw error;
-      return await _cleanupAfter(error, () => _remove(path));
-    }
-    await _remove(path);
+    yield* _heldUntilExit(path, options.keepOnError);
   });
 }
