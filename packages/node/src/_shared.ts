@@ -1,4 +1,7 @@
 // Helpers every manager of this package shares. Not exported from the package.
+import { readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { hostname } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 import { aenter, aexit, type AsyncContextManager, contextManager, SuppressedError } from "@asyncwith/core";
@@ -69,4 +72,63 @@ export function _isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/**
+ * Where this process runs. A pid means something only inside one PID namespace of one boot of one
+ * host: another container sharing a volume may reuse our pids for other processes. Outside Linux
+ * the namespace and boot are unknown (undefined), and a pid is trusted on the same host alone.
+ */
+export interface _Identity {
+  pid: number;
+  host: string;
+  pidns?: string;
+  boot?: string;
+}
+
+let _self: _Identity | undefined;
+export function _identity(): _Identity {
+  if (_self && _self.pid === process.pid) return _self;
+  const read = (read: () => string) => {
+    try {
+      return read().trim();
+    } catch {
+      return undefined;
+    }
+  };
+  return (_self = {
+    pid: process.pid,
+    host: hostname(),
+    pidns: read(() => readlinkSync("/proc/self/ns/pid")),
+    boot: read(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8")),
+  });
+}
+
+/** Whether `other` ran where a pid check means something for us: same host, PID namespace and boot. */
+export function _samePidSpace(other: Partial<_Identity>): boolean {
+  const self = _identity();
+  return other.host === self.host && other.pidns === self.pidns && other.boot === self.boot;
+}
+
+/**
+ * The absolute path with every symlink resolved as far as the path exists, so that a symlink and
+ * its target (and `chdir`) lead to one path. A dangling final symlink is followed to the path it
+ * names; missing components are kept as given.
+ */
+export function _realPath(path: string, hops = 0): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const parent = dirname(absolute);
+  if (parent === absolute) return absolute;
+  let link: string | undefined;
+  try {
+    link = readlinkSync(absolute);
+  } catch {} // missing, or not a link: keep the name under the resolved parent
+  if (link === undefined) return join(_realPath(parent, hops), basename(absolute));
+  if (hops >= 40) throw Object.assign(new Error(`Too many levels of symbolic links at ${absolute}`), { code: "ELOOP" });
+  return _realPath(resolve(parent, link), hops + 1);
 }

@@ -1,10 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { type FileHandle, open, readdir, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import type { Stats } from "node:fs";
+import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { type AsyncContextManager, Lock } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ignoreMissing, _isRunning, _path, _resource, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _expected, _ignoreMissing, _path, _realPath, _resource, type PathLike } from "./_shared.js";
+import { _sweepTemps, _tempName } from "./_temp-names.js";
 
 export interface AtomicWriteOptions {
   /** Mode of a new file. An existing target keeps its own mode. Default: `0o666` (minus umask). */
@@ -13,7 +14,10 @@ export interface AtomicWriteOptions {
   fsync?: boolean;
   /** Give the block a `Writable` stream instead of a `FileHandle`. Default: false. */
   stream?: boolean;
-  /** Remove temp files that crashed processes left for this target. Default: true. */
+  /**
+   * Remove temp files that killed writers left in the target's directory (once per directory and
+   * process; only writers of this host, PID namespace and boot whose pid no longer runs). Default: true.
+   */
   cleanStale?: boolean;
 }
 
@@ -21,9 +25,11 @@ export interface AtomicWriteOptions {
  * Replaces a file atomically: the block writes to a temp file in the same directory; on success
  * the exit flushes it, fsyncs it, renames it over the target and fsyncs the directory, so readers
  * and crashes see the old file or the new one, never a mix. When the block throws, the temp file
- * is closed and deleted and the target is left byte for byte as it was. `atomicWrite`s to one
- * path in one process run one at a time. Temp files left by a killed process are removed by the
- * next `atomicWrite` to the same target.
+ * is closed and deleted and the target is left byte for byte as it was. A symlink is written
+ * through (it stays a link; its target gets the new content). The temp file has the target's mode
+ * (and, for root, its owner) from its first byte, so no other user can read the new content early.
+ * `atomicWrite`s to one path in one process run one at a time. Temp files left by a killed writer
+ * are removed by the first `atomicWrite` into that directory of a later process.
  *
  * @example
  * await asyncWith(atomicWrite("config.json"), (file) => file.writeFile(JSON.stringify(config)));
@@ -32,22 +38,40 @@ export interface AtomicWriteOptions {
 export function atomicWrite(path: PathLike, options?: AtomicWriteOptions & { stream?: false }): AsyncContextManager<FileHandle, false>;
 export function atomicWrite(path: PathLike, options: AtomicWriteOptions & { stream: true }): AsyncContextManager<Writable, false>;
 export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): AsyncContextManager<FileHandle | Writable, false> {
-  const target = resolve(_path("atomicWrite()", path));
+  const requested = resolve(_path("atomicWrite()", path));
   const { fsync = true, stream: asStream = false, cleanStale = true } = options;
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {
     throw _expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
   }
   return _resource("atomicWrite", async function* () {
+    const target = _realPath(requested); // a symlink stays a link: its target gets the new content
     const release = await _serialise(target);
     try {
-      if (cleanStale) await _removeStaleTemps(target);
-      const existingMode = await stat(target).then((s) => s.mode & 0o7777, (e) => _ignoreMissing(e));
-      const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`);
-      const handle = await open(temp, "wx", options.mode ?? 0o666);
+      if (cleanStale) await _sweepTemps(dirname(target));
+      const existing = await stat(target).catch(_ignoreMissing);
+      const temp = _tempName(target);
+      // Created with the final mode (umask can only narrow it), so no other user can open it
+      // between its creation and a chmod: what they could open, they could read later.
+      const handle = await open(temp, "wx", existing ? existing.mode & 0o7777 : (options.mode ?? 0o666)).catch((error) => {
+        throw _naming(temp, target)(error);
+      });
       const stream = asStream ? _writableOn(handle) : undefined;
+      const discard = async () => {
+        stream?.destroy();
+        await handle.close(); // waits for a write still in flight
+        await unlink(temp).catch(_ignoreMissing);
+      };
       try {
-        if (existingMode !== undefined) await handle.chmod(existingMode);
+        if (existing) await _sameOwnerAndMode(handle, existing);
+      } catch (error) {
+        return await _cleanupAfter(_naming(temp, target)(error), discard);
+      }
+      try {
         yield stream ?? handle;
+      } catch (error) {
+        return await _cleanupAfter(error, discard);
+      }
+      try {
         if (stream) {
           if (!stream.writableEnded) stream.end();
           await finished(stream);
@@ -55,19 +79,42 @@ export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): A
         if (fsync) await handle.sync();
         await handle.close();
         await _rename(temp, target);
-        if (fsync) await _syncDirectory(dirname(target));
       } catch (error) {
-        return await _cleanupAfter(error, async () => {
-          stream?.destroy();
-          await handle.close(); // waits for a write still in flight
-          await unlink(temp).catch(_ignoreMissing);
-        });
+        return await _cleanupAfter(_naming(temp, target)(error), discard);
       }
+      // Committed: from here on no error may suggest that the old content survived.
+      if (fsync) await _syncDirectory(dirname(target)).catch(_committed(target));
     } finally {
       release();
     }
   });
 }
+
+/** The target's owner (when we are allowed to give it: root) and its exact mode, which umask narrowed. */
+async function _sameOwnerAndMode(handle: FileHandle, existing: Stats): Promise<void> {
+  if (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()) {
+    await handle.chown(existing.uid, existing.gid).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPERM") throw error;
+    });
+  }
+  await handle.chmod(existing.mode & 0o7777); // after chown, which clears set-id bits
+}
+
+/** Our own errors name the target the user asked for, not our temp file. */
+const _naming = (temp: string, target: string) => (error: unknown): unknown => {
+  if (error instanceof Error) {
+    error.message = error.message.replaceAll(temp, target);
+    if ((error as NodeJS.ErrnoException).path === temp) (error as NodeJS.ErrnoException).path = target;
+  }
+  return error;
+};
+
+/** After the rename: an unsupported directory fsync is moot; any other failure says the new content is in place. */
+const _committed = (target: string) => (error: NodeJS.ErrnoException): void => {
+  if (error.code === "EINVAL" || error.code === "ENOTSUP" || error.code === "EOPNOTSUPP") return;
+  const message = `The new content of ${target} is in place, but making the replacement durable (fsync of its directory) failed: ${error.message}`;
+  throw Object.assign(new Error(message, { cause: error }), { code: error.code });
+};
 
 /**
  * A Writable over the handle. Not `handle.createWriteStream()`: that stream closes the handle when
@@ -105,20 +152,6 @@ async function _serialise(target: string): Promise<() => void> {
     queue.lock.release();
     if (--queue.users === 0) _queues.delete(target);
   };
-}
-
-const _tempPattern = /^\.(.+)\.(\d+)-[0-9a-f]{12}\.tmp$/;
-
-/** Deletes this target's temp files whose writing process no longer runs (killed mid-write). */
-async function _removeStaleTemps(target: string): Promise<void> {
-  const dir = dirname(target);
-  const name = basename(target);
-  for (const entry of await readdir(dir)) {
-    const match = _tempPattern.exec(entry);
-    if (match?.[1] !== name) continue;
-    const pid = Number(match[2]);
-    if (pid !== process.pid && !_isRunning(pid)) await unlink(join(dir, entry)).catch(_ignoreMissing);
-  }
 }
 
 /** Windows refuses a rename while another process (an indexer, an antivirus) has the target open: retry briefly. */

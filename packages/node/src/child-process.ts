@@ -3,12 +3,21 @@ import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
 import type { AsyncContextManager } from "@asyncwith/core";
 import { _cleanupAfter, _expected, _ms, _resource } from "./_shared.js";
+import { _killOnExit } from "./_exit-hook.js";
 
 export interface ChildProcessOptions extends Omit<SpawnOptions, "detached"> {
   /** After SIGTERM, how long the process group has before SIGKILL. Default: 5,000 ms. */
   grace?: number;
   /** After a successful block, throw if the child exited non-zero or by a signal. Default: true. */
   check?: boolean;
+  /**
+   * Keep the child in this terminal's session and process group, so that password prompts (ssh,
+   * sudo, git) and editors can use the terminal, and Ctrl-C reaches it too. The exit then signals
+   * the child alone, not its descendants. Default: true when stdin is inherited from a terminal.
+   */
+  interactive?: boolean;
+  /** `env` adds to `process.env` (default), or replaces it with `extendEnv: false`. */
+  extendEnv?: boolean;
 }
 
 /**
@@ -43,23 +52,32 @@ export class ChildProcessError extends Error {
 export function childProcess(command: string, args: readonly string[] = [], options: ChildProcessOptions = {}): AsyncContextManager<ChildProcess, false> {
   if (typeof command !== "string" || command === "") throw _expected("childProcess() to be given a command name or path", command);
   if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw _expected("childProcess() args to be an array of strings", args);
-  const { grace: graceOption = 5_000, check = true, ...spawnOptions } = options;
+  const { grace: graceOption = 5_000, check = true, interactive = _terminalStdin(options.stdio), extendEnv = true, ...spawnOptions } = options;
   const grace = _ms("childProcess() options.grace", graceOption);
+  const env = extendEnv && spawnOptions.env ? { ...process.env, ...spawnOptions.env } : spawnOptions.env;
   return _resource("childProcess", async function* () {
-    // Own group (POSIX setsid): the whole tree can be signalled at once, and a terminal's Ctrl-C
-    // reaches only us, so the exit decides what happens to the child.
-    const child = spawn(command, args, { ...spawnOptions, detached: process.platform !== "win32" });
+    // Own session and group (setsid): the whole tree can be signalled at once, and a terminal's
+    // Ctrl-C reaches only us, so the exit decides what happens to the child.
+    const group = !interactive && process.platform !== "win32";
+    const child = spawn(command, args, { ...spawnOptions, env, detached: group });
     const exited = _exited(child);
     await once(child, "spawn");
     child.on("error", () => {}); // a failed kill() must not crash the process; exits are awaited below
+    const target = { child, group };
+    const forget = _killOnExit(target);
     try {
-      yield child;
-    } catch (error) {
-      return await _cleanupAfter(error, () => _stop(child, exited, grace));
+      try {
+        yield child;
+      } catch (error) {
+        return await _cleanupAfter(error, () => _stop(target, exited, grace));
+      }
+      _drainUnread(child); // output nobody reads would block the child forever on a full pipe
+      const { code, signal } = await exited;
+      await _stopGroup(target, grace);
+      if (check && code !== 0) throw new ChildProcessError(command, code, signal);
+    } finally {
+      forget();
     }
-    const { code, signal } = await exited;
-    await _stopGroup(child, grace);
-    if (check && code !== 0) throw new ChildProcessError(command, code, signal);
   });
 }
 
@@ -73,20 +91,37 @@ function _exited(child: ChildProcess): Promise<{ code: number | null; signal: No
 }
 
 /** The failure path: SIGTERM the group, SIGKILL whatever outlives the grace period. */
-async function _stop(child: ChildProcess, exited: Promise<unknown>, grace: number): Promise<void> {
-  await _stopGroup(child, grace, exited);
+async function _stop(target: _Target, exited: Promise<unknown>, grace: number): Promise<void> {
+  _drainUnread(target.child);
+  await _stopGroup(target, grace, exited);
   await exited;
 }
 
-/** Signals the child's group (or the child alone on Windows) until none of it runs. */
-async function _stopGroup(child: ChildProcess, grace: number, exited?: Promise<unknown>): Promise<void> {
-  if (!_signal(child, "SIGTERM")) return;
+interface _Target {
+  child: ChildProcess;
+  /** Whether the child leads its own process group (signalled as a whole) or is signalled alone. */
+  group: boolean;
+}
+
+function _terminalStdin(stdio: SpawnOptions["stdio"]): boolean {
+  const stdin = typeof stdio === "string" ? stdio : stdio?.[0];
+  return (stdin === "inherit" || stdin === 0 || stdin === process.stdin) && process.stdin.isTTY === true;
+}
+
+/** Reads and drops what the block left unread, so a child writing to a full pipe can finish. */
+function _drainUnread(child: ChildProcess): void {
+  for (const stream of [child.stdout, child.stderr]) if (stream && stream.readableFlowing !== true) stream.resume();
+}
+
+/** Signals the child's group (or the child alone) until none of it runs. */
+async function _stopGroup(target: _Target, grace: number, exited?: Promise<unknown>): Promise<void> {
+  if (!_signal(target, "SIGTERM")) return;
   let leaderGone = exited === undefined;
   void exited?.then(() => (leaderGone = true));
-  if (await _until(() => leaderGone && !_running(child), grace)) return;
-  _signal(child, "SIGKILL");
+  if (await _until(() => leaderGone && !_running(target), grace)) return;
+  _signal(target, "SIGKILL");
   // SIGKILL cannot be ignored, but delivery is not instant: wait (briefly) until nothing runs.
-  await _until(() => !_running(child), 1_000);
+  await _until(() => !_running(target), 1_000);
 }
 
 /** Polls `done` every 20 ms for up to `ms`; whether it became true. */
@@ -102,8 +137,10 @@ async function _until(done: () => boolean, ms: number): Promise<boolean> {
  * Whether anything of the group still runs. On Linux, zombies do not count: a grandchild that died
  * waits for init to reap it, and `kill(-pgid, 0)` would report it until then.
  */
-function _running(child: ChildProcess): boolean {
-  if (process.platform !== "linux") return _signal(child, 0);
+function _running(target: _Target): boolean {
+  const { child } = target;
+  if (!target.group) return child.exitCode === null && child.signalCode === null;
+  if (process.platform !== "linux") return _signal(target, 0);
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -115,10 +152,10 @@ function _running(child: ChildProcess): boolean {
   return false;
 }
 
-/** Sends `signal` to the child's process group; false when nothing of it is left to signal. */
-function _signal(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+/** Sends `signal` to the child's process group (or the child alone); false when nothing is left to signal. */
+function _signal({ child, group }: _Target, signal: NodeJS.Signals | 0): boolean {
   try {
-    if (process.platform === "win32") return signal === 0 ? child.exitCode === null && child.signalCode === null : child.kill(signal);
+    if (!group) return signal === 0 ? child.exitCode === null && child.signalCode === null : child.kill(signal);
     process.kill(-child.pid!, signal);
     return true;
   } catch {

@@ -1,35 +1,41 @@
-import { randomBytes } from "node:crypto";
-import { link, readFile, rename, stat, unlink, utimes, writeFile } from "node:fs/promises";
-import { hostname } from "node:os";
-import { setTimeout as delay } from "node:timers/promises";
 import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ignoreMissing, _isRunning, _ms, _path, _resource, type PathLike } from "./_shared.js";
+import { _acquire, _beat, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
+import { _cleanupAfter, _expected, _ms, _path, _realPath, _resource, type PathLike } from "./_shared.js";
 
 export interface FileLockOptions {
   /** Wait while another holder has it (default), or fail at once with an `ELOCKED` error. */
   wait?: boolean;
   /** Gives up waiting when it aborts: the enter rejects with `signal.reason`. */
   signal?: AbortSignal;
-  /** A lock whose holder's heartbeat is older than this may be taken over. Default: 10,000 ms. */
+  /**
+   * A holder whose heartbeat is older than this may be taken over. At least 2,000 ms (a shorter
+   * one lets a busy event loop lose its lock); default 10,000 ms. The heartbeat beats 4 times per
+   * `stale`.
+   */
   stale?: number;
   /** How often a waiter looks again. Default: 50 ms. */
   retryInterval?: number;
 }
 
-/** What the block gets: the lock file, and a signal that aborts if the lock is lost while held. */
+/** What the block gets: the lock directory, and a signal that aborts if the lock is lost while held. */
 export interface HeldLock {
-  /** The lock file: `${path}.lock`. */
+  /** The lock directory: `${path}.lock`, with `path` absolute and its symlinks resolved. */
   readonly lockPath: string;
   /** Aborts if another process took the lock over (this holder's heartbeat went stale). */
   readonly signal: AbortSignal;
 }
 
+/** The least `stale` accepted: below it a busy event loop would lose its lock to a waiter. */
+export const _staleFloor = 2_000;
+const _heldHere = new Set<string>();
+
 /**
- * A cross-process exclusive lock on `path`, held for the block: the lock file `${path}.lock` is
- * created atomically with the holder's pid and host, and its mtime is the holder's heartbeat.
- * Takeover rule: a lock is stale when its holder is on this host and its pid no longer runs, or
- * when its heartbeat is older than `stale` ms; a waiter then takes it over, one waiter only.
- * Released (the lock file removed) on exit, on every path.
+ * A cross-process exclusive lock on `path`, held for the block. The path is resolved once, at the
+ * call: absolute, with symlinks resolved, so a link and its target are one lock and `chdir` changes
+ * nothing. A holder that died is taken over at once when it ran in this host's PID namespace and
+ * boot (its pid no longer runs), and otherwise once its heartbeat is older than `stale` ms; exactly
+ * one waiter takes it over. Released on exit, on every path. Not re-entrant: locking a path this
+ * process already holds fails at once (`ELOCKED`) instead of waiting for itself forever.
  *
  * @example
  * await asyncWith(fileLock("state.json", { signal: AbortSignal.timeout(5_000) }), async () => {
@@ -38,118 +44,59 @@ export interface HeldLock {
  * });
  */
 export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncContextManager<HeldLock, false> {
-  const lockPath = `${_path("fileLock()", path)}.lock`;
+  const lockPath = `${_realPath(_path("fileLock()", path))}.lock`;
   const { wait = true, signal } = options;
   const stale = _ms("fileLock() options.stale", options.stale ?? 10_000);
+  if (stale < _staleFloor) throw _expected(`fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`, stale);
   const retry = _ms("fileLock() options.retryInterval", options.retryInterval ?? 50);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw _expected("fileLock() options.signal to be an AbortSignal", signal);
   return _resource("fileLock", async function* () {
-    const ino = await _acquire(lockPath, stale, wait, retry, signal);
-    const lost = new AbortController();
-    const heartbeat = setInterval(() => void _beat(lockPath, ino, lost), stale / 3);
-    heartbeat.unref();
+    if (_heldHere.has(lockPath)) throw _reentered(lockPath);
+    _heldHere.add(lockPath);
     try {
-      yield { lockPath, signal: lost.signal };
-    } catch (error) {
-      return await _cleanupAfter(error, () => _release(lockPath, ino, heartbeat));
+      await _prepare(lockPath);
+      const epoch = await _acquire(lockPath, { stale, wait, retry, signal });
+      const lost = new AbortController();
+      const heartbeat = setInterval(() => void _check(lockPath, epoch, lost, true), stale / 4);
+      heartbeat.unref();
+      const release = async () => {
+        clearInterval(heartbeat);
+        await _check(lockPath, epoch, lost, false);
+        if (lost.signal.aborted) throw lost.signal.reason;
+        await _release(lockPath, epoch);
+      };
+      try {
+        yield { lockPath, signal: lost.signal };
+      } catch (error) {
+        return await _cleanupAfter(error, release);
+      }
+      await release();
+    } finally {
+      _heldHere.delete(lockPath);
     }
-    await _release(lockPath, ino, heartbeat);
   });
 }
 
-interface _Owner {
-  pid: number;
-  host: string;
-  since: string;
-}
-
-/** Creates the lock file with its owner record in one step (link fails if it exists); returns its inode. */
-async function _acquire(lockPath: string, stale: number, wait: boolean, retry: number, signal?: AbortSignal): Promise<bigint> {
-  const owner: _Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  const draft = `${lockPath}.${process.pid}-${randomBytes(6).toString("hex")}`;
-  await writeFile(draft, JSON.stringify(owner), { flag: "wx" });
+/** Aborts `lost` (with an error saying why) once the epoch is no longer ours; else beats. */
+async function _check(lockPath: string, epoch: number, lost: AbortController, beat: boolean): Promise<void> {
+  if (lost.signal.aborted) return;
   try {
-    for (;;) {
-      signal?.throwIfAborted();
-      try {
-        await link(draft, lockPath);
-        return (await stat(lockPath, { bigint: true })).ino;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      }
-      const held = await _inspect(lockPath);
-      if (held && _isStale(held, stale)) await _takeOver(lockPath, held.ino);
-      else if (held && !wait) throw _locked(lockPath, held.owner);
-      else if (held) await delay(retry * (0.5 + Math.random()), undefined, { signal }).catch(() => signal!.throwIfAborted());
-    }
-  } finally {
-    await unlink(draft).catch(_ignoreMissing);
-  }
-}
-
-/** The current lock file's owner, inode and heartbeat, or nothing when it just went away. */
-async function _inspect(lockPath: string) {
-  try {
-    const info = await stat(lockPath, { bigint: true });
-    const owner = _parseOwner(await readFile(lockPath, "utf8"));
-    return { owner, ino: info.ino, beat: Number(info.mtimeMs) };
+    const held = await _stillHeld(lockPath, epoch);
+    if (held === true) return beat ? await _beat(lockPath, epoch) : undefined;
+    lost.abort(_lost(lockPath, held.taker));
   } catch (error) {
-    _ignoreMissing(error);
-    return undefined;
+    lost.abort(Object.assign(_lost(lockPath, undefined), { cause: error }));
   }
 }
 
-/** A lock file this package did not write (or a damaged one) has no known owner: only its age counts. */
-function _parseOwner(text: string): _Owner {
-  try {
-    const owner = JSON.parse(text) as _Owner;
-    if (Number.isInteger(owner.pid) && typeof owner.host === "string") return owner;
-  } catch {}
-  return { pid: 0, host: "an unknown host", since: "an unknown time" };
+function _lost(lockPath: string, taker: _Record | undefined): Error {
+  const how = taker?.takeover
+    ? `pid ${taker.pid} on ${taker.host} took it over at ${taker.since} because ${taker.takeover.why}`
+    : "its lock files were removed (by hand, or by a holder that took it over long ago)";
+  return Object.assign(new Error(`The lock at ${lockPath} was lost while held: ${how}, so the block did not run exclusively. Keep the event loop free of long blocking work, or raise options.stale.`), { code: "ELOCKLOST" });
 }
 
-function _isStale(held: { owner: _Owner; beat: number }, stale: number): boolean {
-  if (held.owner.host === hostname() && !_isRunning(held.owner.pid)) return true;
-  return Date.now() - held.beat > stale;
-}
-
-/**
- * Moves the stale lock aside. Rename is atomic, so of several waiters that judged the same lock
- * stale only one moves it; if what it moved is a fresh lock (taken between the look and the
- * rename), it puts it back.
- */
-async function _takeOver(lockPath: string, staleIno: bigint): Promise<void> {
-  const aside = `${lockPath}.${process.pid}-${randomBytes(6).toString("hex")}.stale`;
-  try {
-    await rename(lockPath, aside);
-  } catch (error) {
-    return _ignoreMissing(error);
-  }
-  if ((await stat(aside, { bigint: true })).ino !== staleIno) await link(aside, lockPath).catch(() => {});
-  await unlink(aside);
-}
-
-/** Refreshes the heartbeat; if the lock file is no longer ours, aborts the holder's signal. */
-async function _beat(lockPath: string, ino: bigint, lost: AbortController): Promise<void> {
-  try {
-    if ((await stat(lockPath, { bigint: true })).ino !== ino) throw new Error("replaced");
-    const now = new Date();
-    await utimes(lockPath, now, now);
-  } catch {
-    lost.abort(new Error(`The lock at ${lockPath} was lost while held: another process judged it stale and took it over. Keep the event loop free of long blocking work, or raise options.stale.`));
-  }
-}
-
-async function _release(lockPath: string, ino: bigint, heartbeat: NodeJS.Timeout): Promise<void> {
-  clearInterval(heartbeat);
-  const current = await stat(lockPath, { bigint: true }).catch(() => undefined);
-  if (current?.ino !== ino) {
-    throw new Error(`The lock at ${lockPath} was lost while held: another process took it over, so the block did not run exclusively. Raise options.stale if the holder can block for long.`);
-  }
-  await unlink(lockPath);
-}
-
-function _locked(lockPath: string, owner: _Owner): Error {
-  const error = new Error(`Expected the lock at ${lockPath} to be free, got one held by pid ${owner.pid} on ${owner.host} since ${owner.since}; leave options.wait at true to wait for it.`);
-  return Object.assign(error, { code: "ELOCKED", owner });
+function _reentered(lockPath: string): Error {
+  const message = `Expected the lock at ${lockPath} to be free, got one held by this process (pid ${process.pid}): fileLock() is not re-entrant, and waiting for itself would never end. Take fileLock() once around the work, and serialise tasks inside one process with core's Lock.`;
+  return Object.assign(new Error(message), { code: "ELOCKED" });
 }

@@ -52,7 +52,8 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
 }
 
 async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number): Promise<void> {
-  const closed = new Promise<void>((resolve, reject) => instance.close((error) => (error ? reject(error) : resolve())));
+  // The block may have closed it already: then there is nothing to stop, only connections to end.
+  const closed = instance.listening ? new Promise<void>((resolve, reject) => instance.close((error) => (error ? reject(error) : resolve()))) : _drained(sockets);
   const http = instance as Server & { closeIdleConnections?: () => void };
   http.closeIdleConnections?.();
   // A keep-alive connection becomes idle when its in-flight response ends: keep closing idle ones.
@@ -66,4 +67,9 @@ async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number):
     clearInterval(sweep);
     clearTimeout(timer);
   }
+}
+
+/** Resolves once every tracked connection has closed (the server itself was closed by the block). */
+async function _drained(sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) if (!socket.destroyed) await once(socket, "close");
 }

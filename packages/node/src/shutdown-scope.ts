@@ -4,11 +4,15 @@ import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwit
 import { _expected, _ms } from "./_shared.js";
 
 export interface ShutdownScopeOptions {
-  /** Signals that start the shutdown. Default: `["SIGINT", "SIGTERM"]`. */
+  /**
+   * Signals that start the shutdown. Default: `["SIGINT", "SIGTERM", "SIGHUP"]` (Ctrl-C, a service
+   * manager's stop, a closed terminal or dropped ssh session), exiting with 130, 143 and 129.
+   */
   signals?: NodeJS.Signals[];
   /**
-   * After a signal or an uncaught error, exit the process once every exit has run (default), or
-   * only set `process.exitCode` and return (e.g. in tests, or when more work follows).
+   * After a signal or an uncaught error, exit the process once every exit has run, including those
+   * of managers outside the scope (default), or only set `process.exitCode` and return (e.g. in
+   * tests, or when more work follows).
    */
   exit?: boolean;
   /**
@@ -51,13 +55,16 @@ let _open = 0; // only the outermost scope ends the process, after the inner one
  * }); // Ctrl-C: the server drains, then the process exits with 130
  */
 export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextManager<AbortSignal, boolean> {
-  const { signals = ["SIGINT", "SIGTERM"], exit = true } = options;
+  const { signals = ["SIGINT", "SIGTERM", "SIGHUP"], exit = true } = options;
   const grace = _ms("shutdownScope() options.grace", options.grace ?? 30_000);
-  if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals))) throw _expected('shutdownScope() options.signals to be signal names such as ["SIGINT", "SIGTERM"]', signals);
+  if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals) || s === "SIGKILL" || s === "SIGSTOP")) {
+    throw _expected('shutdownScope() options.signals to be names of signals a process can catch, such as ["SIGINT", "SIGTERM"] (not SIGKILL or SIGSTOP)', signals);
+  }
   const controller = new AbortController();
   let state: "new" | "open" | "closed" = "new";
   let code = 0;
   let deadline: ReturnType<typeof setTimeout> | undefined;
+  let alive: ReturnType<typeof setInterval> | undefined;
   const begin = (reason: unknown) => {
     controller.abort(reason);
     // Unref'd: it never keeps the process alive, but fires if the unwinding does not finish.
@@ -90,6 +97,9 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
       state = "open";
       _open++;
       listen(true);
+      // Signal listeners keep nothing alive: a block awaiting only its signal would let Node end
+      // the program (exit code 13, unsettled top-level await) with no exit run.
+      alive = setInterval(() => {}, 2 ** 31 - 1);
       return controller.signal;
     },
     [aexit](failure?: Failure) {
@@ -97,17 +107,34 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
       state = "closed";
       _open--;
       listen(false);
-      clearTimeout(deadline);
-      if (!controller.signal.aborted) return false; // no shutdown: the block's own outcome stands
+      clearInterval(alive);
+      if (!controller.signal.aborted) return clearTimeout(deadline), false; // no shutdown: the block's own outcome stands
       const reason = controller.signal.reason;
       const caused = failure === undefined || _isShutdown(failure.error, reason);
       if (!caused) process.stderr.write(`Error during shutdown: ${inspect(failure.error)}\n`);
-      if (_open > 0) return false; // an outer scope finishes the unwinding
-      if (exit) process.exit(caused ? code : code || 1);
-      process.exitCode = code;
-      return caused;
+      if (_open > 0) return clearTimeout(deadline), false; // an outer scope finishes the unwinding
+      process.exitCode = caused ? code : code || 1;
+      if (!exit) return clearTimeout(deadline), caused;
+      // Let the error unwind through the managers outside this scope; when it reaches the top,
+      // exit with the code. `deadline` still bounds that unwinding.
+      const error = failure === undefined ? reason : failure.error;
+      _exitWhenUncaught(error, process.exitCode, force);
+      if (failure === undefined) throw reason; // the block returned, but the program is shutting down
+      return false;
     },
   };
+}
+
+/**
+ * Once the shutdown's error reaches the top of the program (no outer code caught it), exit quietly
+ * with `code`: it is the expected end, not a crash. Anything else uncaught is printed and exits too.
+ */
+function _exitWhenUncaught(error: unknown, code: number, force: (why: string) => void): void {
+  process.once("uncaughtException", (uncaught) => {
+    if (uncaught === error) process.exit(code);
+    process.stderr.write(`Uncaught ${inspect(uncaught)}\n`);
+    force("Another uncaught error during shutdown");
+  });
 }
 
 /** Whether the block failed because of the shutdown: the reason itself, or an AbortError it caused. */

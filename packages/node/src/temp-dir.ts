@@ -1,6 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, lstat, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import type { AsyncContextManager } from "@asyncwith/core";
 import { _cleanupAfter, _expected, _path, _resource, type PathLike } from "./_shared.js";
 
@@ -22,10 +22,12 @@ export interface TempDirOptions {
  * });
  */
 export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): AsyncContextManager<string, false> {
-  if (typeof prefix !== "string" || /[/\\]/.test(prefix)) throw _expected("tempDir(prefix) to be a file-name prefix without slashes (use options.dir for the location)", prefix);
-  const dir = options.dir === undefined ? tmpdir() : (_path("tempDir() options.dir", options.dir));
+  if (typeof prefix !== "string" || /[/\\]/.test(prefix) || ["", ".", ".."].includes(prefix)) {
+    throw _expected('tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)', prefix);
+  }
+  const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
   return _resource("tempDir", async function* () {
-    const path = await mkdtemp(join(dir, prefix));
+    const path = await mkdtemp(`${dir}${sep}${prefix}`); // not join(): it would normalise the prefix away
     yield* _heldUntilExit(path, options.keepOnError);
   });
 }
@@ -41,5 +43,41 @@ export async function* _heldUntilExit(path: string, keepOnError = false): AsyncG
   await _remove(path);
 }
 
-/** `rm -rf`, retried by Node on EBUSY/ENOTEMPTY (files still being closed, mostly on Windows). */
-export const _remove = (path: string): Promise<void> => rm(path, { recursive: true, force: true, maxRetries: 3 });
+/**
+ * `rm -rf` (retried by Node on EBUSY/ENOTEMPTY: files still being closed, mostly on Windows). A
+ * read-only directory blocks the removal of what it contains: give directories back their owner's
+ * write permission and try again, as Python's TemporaryDirectory does. What still cannot be removed
+ * is listed in the error.
+ */
+export async function _remove(path: string): Promise<void> {
+  const remove = () => rm(path, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    return await remove();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EPERM") throw error;
+  }
+  await _writable(path);
+  try {
+    await remove();
+  } catch (error) {
+    const left = await _list(path);
+    throw Object.assign(new Error(`Could not remove ${path}: ${left.length} entr${left.length === 1 ? "y remains" : "ies remain"}: ${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}`, { cause: error }), { code: (error as NodeJS.ErrnoException).code });
+  }
+}
+
+/** u+rwx on every directory of the tree (never following symlinks); best effort. */
+async function _writable(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info?.isDirectory()) return;
+  await chmod(path, (info.mode & 0o7777) | 0o700).catch(() => {});
+  for (const name of await readdir(path).catch(() => [])) await _writable(join(path, name));
+}
+
+/** Every path left in the tree, deepest last. */
+async function _list(path: string): Promise<string[]> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info) return [];
+  const below = info.isDirectory() ? await readdir(path).catch(() => []) : [];
+  return [path, ...(await Promise.all(below.map((name) => _list(join(path, name))))).flat()];
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { AsyncContextManager } from "@asyncwith/core";
 import { _expected, _path, _resource, type PathLike } from "./_shared.js";
 import { _heldUntilExit } from "./temp-dir.js";
@@ -32,7 +32,7 @@ export function tempFile(options: TempFileOptions = {}): AsyncContextManager<str
   for (const [name, part] of [["prefix", prefix], ["suffix", suffix]] as const) {
     if (typeof part !== "string" || /[/\\]/.test(part)) throw _expected(`tempFile() options.${name} to be a string without slashes`, part);
   }
-  const dir = options.dir === undefined ? tmpdir() : (_path("tempFile() options.dir", options.dir));
+  const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempFile() options.dir", options.dir));
   return _resource("tempFile", async function* () {
     const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
     await writeFile(path, "", { flag: "wx", mode: 0o600 });

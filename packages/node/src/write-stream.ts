@@ -1,8 +1,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import { unlink } from "node:fs/promises";
+import { type FileHandle, open, unlink } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _ignoreMissing, _path, _resource, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _expected, _ignoreMissing, _path, _resource, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
 export interface WriteStreamOptions {
@@ -13,7 +13,11 @@ export interface WriteStreamOptions {
   /** Byte offset to start writing at (with flags like `"r+"`). */
   start?: number;
   highWaterMark?: number;
-  /** When the block throws, delete the file it was writing (it holds partial data). Default: false. */
+  /**
+   * When the block throws, delete the file if this stream created it (it holds partial data). A
+   * file that existed before is never deleted. Refused with flags that keep existing content
+   * (`"a"`, `"r+"`, …): an append log must not vanish because a block threw. Default: false.
+   */
   removeOnError?: boolean;
 }
 
@@ -32,19 +36,36 @@ export interface WriteStreamOptions {
 export function writeStream(path: PathLike, options: WriteStreamOptions = {}): AsyncContextManager<WriteStream, false> {
   const file = _path("writeStream()", path);
   const { removeOnError = false, ...streamOptions } = options;
+  const flags = streamOptions.flags ?? "w";
+  if (removeOnError && !/^w/.test(flags)) {
+    throw _expected('writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)', flags);
+  }
   return _resource("writeStream", async function* () {
-    const stream = await _opened(createWriteStream(file, { ...streamOptions, autoClose: true, emitClose: true }));
+    // To know whether the file is ours to remove, create it exclusively first.
+    const created = removeOnError && (await _createdHere(file, streamOptions.mode, flags));
+    const opened = created ? { ...streamOptions, fd: created } : streamOptions;
+    const stream = await _opened(createWriteStream(file, { ...opened, autoClose: true, emitClose: true }));
     try {
       yield stream;
     } catch (error) {
       return await _cleanupAfter(error, async () => {
         stream.destroy(error instanceof Error ? error : undefined);
         await _closed(stream);
-        if (removeOnError) await unlink(file).catch(_ignoreMissing);
+        if (created) await unlink(file).catch(_ignoreMissing);
       });
     }
     if (!stream.writableEnded) stream.end();
     await finished(stream); // rejects with the stream's error, if it had one
     await _closed(stream);
   });
+}
+
+/** The new file's handle when this call created it; undefined when it existed (and "w" will truncate it). */
+async function _createdHere(file: string, mode: number | undefined, flags: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(file, flags.replace(/^w/, "wx").replace(/x+/, "x"), mode ?? 0o666);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST" && !flags.includes("x")) return undefined;
+    throw error;
+  }
 }

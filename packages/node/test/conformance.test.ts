@@ -1,13 +1,13 @@
 // The shared resource-manager conformance suite (test-setup/conformance.ts), run against every
 // manager of @asyncwith/node, with real files, processes, servers and signal handlers.
-import { closeSync, existsSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { type Driver, type Resource, testResourceManager } from "../../../test-setup/conformance.ts";
 import { atomicWrite, childProcess, fileLock, openFile, readStream, server, shutdownScope, tempDir, tempFile, writeStream } from "../src/index.ts";
-import { scratch } from "./helpers.ts";
+import { lockHeld, scratch } from "./helpers.ts";
 
 const kit = { describe, it, expect, asyncWith };
 const driver = <T>(name: string, open: () => Resource<T>, extra: Partial<Driver<T>> = {}): Driver<T> => ({ name, run: (use) => use(open()), ...extra });
@@ -24,7 +24,7 @@ const drivers: Driver[] = [
   driver("atomicWrite", () => ({ manager: atomicWrite(join(scratch(), "target")), isOpen: (h) => h.fd !== -1, sabotage: (h) => closeSync(h.fd) }), { releaseCanFail: true }),
   driver("tempDir", () => ({ manager: tempDir("conformance-", { dir: scratch() }), isOpen: (dir) => existsSync(dir) })),
   driver("tempFile", () => ({ manager: tempFile({ dir: scratch() }), isOpen: (path) => existsSync(path) })),
-  driver("fileLock", () => ({ manager: fileLock(join(scratch(), "state")), isOpen: (lock) => existsSync(lock.lockPath), sabotage: (lock) => unlinkSync(lock.lockPath) }), { releaseCanFail: true }),
+  driver("fileLock", () => ({ manager: fileLock(join(scratch(), "state")), isOpen: (lock) => lockHeld(lock.lockPath), sabotage: (lock) => rmSync(lock.lockPath, { recursive: true }) }), { releaseCanFail: true }),
   driver("childProcess", () => ({
     manager: childProcess("cat", [], { stdio: ["pipe", "ignore", "ignore"] }),
     isOpen: (child) => child.exitCode === null && child.signalCode === null,

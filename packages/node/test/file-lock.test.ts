@@ -1,14 +1,15 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { asyncWith } from "@asyncwith/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileLock } from "../src/index.ts";
-import { boom, scratch } from "./helpers.ts";
+import { stress } from "../stress/file-lock.mjs";
+import { boom, lockHeld, lockHolder, scratch } from "./helpers.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const children: ChildProcess[] = [];
@@ -23,24 +24,41 @@ async function holder(path: string) {
   return child;
 }
 
+/** This process's PID namespace and boot, as a lock record states them. */
+const here = () => ({ host: hostname(), pidns: readlinkSync("/proc/self/ns/pid"), boot: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() });
+
+/** A lock directory with `held.1` written as `record` (another process's lock), aged `age` ms. */
+function planted(path: string, record: object, age = 0) {
+  const dir = `${path}.lock`;
+  mkdirSync(dir);
+  writeFileSync(join(dir, "asyncwith-lock"), "");
+  writeFileSync(join(dir, "held.1"), JSON.stringify({ since: "then", ...record }));
+  const then = new Date(Date.now() - age);
+  utimesSync(join(dir, "held.1"), then, then);
+  return dir;
+}
+
+const deadPid = () => spawnSync(process.execPath, ["-e", "0"]).pid!;
+
 describe("fileLock", () => {
-  it("holds ${path}.lock with this process's pid for the block and removes it after", async () => {
+  it("holds ${path}.lock with this process's record for the block, and marks it released after", async () => {
     const path = join(scratch(), "state.json");
     const held = await asyncWith(fileLock(path), (lock) => {
       expect(lock.lockPath).toBe(`${path}.lock`);
-      expect(JSON.parse(readFileSync(lock.lockPath, "utf8"))).toMatchObject({ pid: process.pid, host: hostname() });
+      expect(lockHeld(lock.lockPath)).toBe(true);
+      expect(lockHolder(lock.lockPath)).toMatchObject({ pid: process.pid, host: hostname() });
       return lock;
     });
-    expect(existsSync(held.lockPath)).toBe(false);
+    expect(lockHeld(held.lockPath)).toBe(false);
     expect(held.signal.aborted).toBe(false);
-    expect(readdirSync(join(path, ".."))).toEqual([]); // no draft or leftover files
+    expect(readdirSync(held.lockPath).sort()).toEqual(["asyncwith-lock", "held.1", "released.1"]); // no drafts
   });
 
   it("releases when the block throws, rethrowing the same error", async () => {
     const path = join(scratch(), "x");
     const error = boom();
     await expect(asyncWith(fileLock(path), () => Promise.reject(error))).rejects.toBe(error);
-    expect(existsSync(`${path}.lock`)).toBe(false);
+    expect(lockHeld(`${path}.lock`)).toBe(false);
   });
 
   it("fails clearly without waiting when another process holds it (wait: false)", async () => {
@@ -58,7 +76,7 @@ describe("fileLock", () => {
     let entered = false;
     const waiting = asyncWith(fileLock(path, { retryInterval: 5 }), () => {
       entered = true;
-      return JSON.parse(readFileSync(`${path}.lock`, "utf8")).pid;
+      return lockHolder(`${path}.lock`).pid;
     });
     const released = once(other.stdout!, "data");
     expect(entered).toBe(false);
@@ -67,46 +85,106 @@ describe("fileLock", () => {
     expect(await waiting).toBe(process.pid);
   });
 
-  it("lets a waiter give up with an AbortSignal (rejecting with its reason), leaving no files behind", async () => {
-    const dir = scratch();
-    const path = join(dir, "x");
+  it("lets a waiter give up with an AbortSignal (rejecting with its reason), leaving no draft behind", async () => {
+    const path = join(scratch(), "x");
     await holder(path);
     const controller = new AbortController();
     const waiting = asyncWith(fileLock(path, { signal: controller.signal, retryInterval: 5 }), () => {});
     const reason = new Error("gave up");
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
-    expect(readdirSync(dir)).toEqual(["x.lock"]); // the holder's lock, untouched
+    expect(readdirSync(`${path}.lock`).sort()).toEqual(["asyncwith-lock", "held.1"]); // the holder's lock, untouched
   });
 
-  it("takes over at once from a holder that was killed (its pid no longer runs on this host)", async () => {
+  it("takes over at once from a holder that was killed, and records which rule fired", async () => {
     const path = join(scratch(), "x");
     const other = await holder(path);
     other.kill("SIGKILL");
     await once(other, "exit");
-    const pid = await asyncWith(fileLock(path, { wait: false }), (lock) => JSON.parse(readFileSync(lock.lockPath, "utf8")).pid);
-    expect(pid).toBe(process.pid);
+    const record = await asyncWith(fileLock(path, { wait: false }), (lock) => lockHolder(lock.lockPath));
+    expect(record).toMatchObject({ pid: process.pid, takeover: { from: { pid: other.pid }, why: `its holder, pid ${other.pid}, is no longer running on this host` } });
   });
 
-  it("takes over a lock from another host only when its heartbeat is older than `stale`", async () => {
-    const path = join(scratch(), "x");
-    writeFileSync(`${path}.lock`, JSON.stringify({ pid: 1, host: "elsewhere", since: "then" }));
-    await expect(asyncWith(fileLock(path, { wait: false, stale: 60_000 }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
-    const old = new Date(Date.now() - 120_000);
-    utimesSync(`${path}.lock`, old, old);
-    await asyncWith(fileLock(path, { wait: false, stale: 60_000 }), () => {});
-    expect(existsSync(`${path}.lock`)).toBe(false);
+  it("trusts 'pid not running' only in this host's PID namespace and boot: elsewhere the heartbeat decides", async () => {
+    const pid = deadPid();
+    for (const [i, elsewhere] of [{ pidns: "pid:[1]" }, { boot: "another-boot" }, { host: "elsewhere" }].entries()) {
+      const path = join(scratch(), `x${i}`);
+      planted(path, { pid, ...here(), ...elsewhere });
+      await expect(asyncWith(fileLock(path, { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+    }
+    const path = join(scratch(), "same");
+    planted(path, { pid, ...here() });
+    await asyncWith(fileLock(path, { wait: false }), () => {});
   });
 
-  it("aborts the holder's signal and fails the exit when another process took the lock over", async () => {
+  it("takes over a lock from another host only when its heartbeat is older than `stale`, and says so", async () => {
     const path = join(scratch(), "x");
-    const result = asyncWith(fileLock(path, { stale: 300 }), async (lock) => {
-      renameSync(lock.lockPath, `${lock.lockPath}.gone`); // as a takeover would
-      writeFileSync(lock.lockPath, JSON.stringify({ pid: 1, host: "elsewhere", since: "now" }));
+    planted(path, { pid: 1, host: "elsewhere" }, 120_000);
+    const record = await asyncWith(fileLock(path, { wait: false, stale: 60_000 }), (lock) => lockHolder(lock.lockPath));
+    expect(record.takeover?.why).toMatch(/^its holder's heartbeat was \d+ ms old \(stale after 60000 ms\)$/);
+  });
+
+  it("when taken over while held: aborts the holder's signal and fails the exit, saying who took it and why", async () => {
+    const path = join(scratch(), "x");
+    const result = asyncWith(fileLock(path, { stale: 2_000 }), async (lock) => {
+      const taker = { pid: 4242, host: "elsewhere", since: "now", takeover: { from: { pid: process.pid }, why: "its holder's heartbeat was 9999 ms old (stale after 2000 ms)" } };
+      writeFileSync(join(lock.lockPath, "held.2"), JSON.stringify(taker)); // as a takeover creates it
       await once(lock.signal, "abort");
-      expect(lock.signal.reason.message).toMatch(/was lost while held/);
+      expect(lock.signal.reason.message).toMatch(/was lost while held: pid 4242 on elsewhere took it over at now because its holder's heartbeat was 9999 ms old/);
     });
-    await expect(result).rejects.toThrow(/was lost while held: another process took it over/);
+    await expect(result).rejects.toMatchObject({ code: "ELOCKLOST", message: expect.stringMatching(/was lost while held: pid 4242 on elsewhere took it over/) });
+  });
+
+  it("when its files are removed while held: the exit says the lock was lost, never a raw ENOENT", async () => {
+    const path = join(scratch(), "x");
+    const result = asyncWith(fileLock(path), (lock) => rmSync(lock.lockPath, { recursive: true }));
+    await expect(result).rejects.toMatchObject({ code: "ELOCKLOST", message: expect.stringContaining("was lost while held: its lock files were removed") });
+  });
+
+  it("is not re-entrant: locking a path this process holds fails at once instead of waiting forever", async () => {
+    const path = join(scratch(), "x");
+    await asyncWith(fileLock(path), async () => {
+      await expect(asyncWith(fileLock(path), () => {})).rejects.toMatchObject({ code: "ELOCKED", message: expect.stringContaining("held by this process") });
+    });
+    await asyncWith(fileLock(path), () => {}); // and the failed attempt left nothing behind
+  });
+
+  it("resolves the path once, at the call: chdir in the block changes nothing, and a symlink locks its target", async () => {
+    const dir = scratch();
+    const before = process.cwd();
+    process.chdir(dir);
+    const manager = fileLock("state");
+    process.chdir(before);
+    await asyncWith(manager, (lock) => {
+      expect(lock.lockPath).toBe(join(dir, "state.lock"));
+      process.chdir(dirname(dir));
+    });
+    process.chdir(before);
+    expect(lockHeld(join(dir, "state.lock"))).toBe(false);
+
+    writeFileSync(join(dir, "target"), "");
+    symlinkSync(join(dir, "target"), join(dir, "link"));
+    symlinkSync(join(dir, "nowhere-yet"), join(dir, "dangling"));
+    await holder(join(dir, "target"));
+    await expect(asyncWith(fileLock(join(dir, "link"), { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+    await holder(join(dir, "nowhere-yet"));
+    await expect(asyncWith(fileLock(join(dir, "dangling"), { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+  });
+
+  it("cleans drafts that killed waiters left, and refuses a foreign lock in the way with a clear error", async () => {
+    const path = join(scratch(), "x");
+    const dir = planted(path, { pid: deadPid(), ...here() });
+    writeFileSync(join(dir, "draft.0123456789abcdef"), JSON.stringify({ pid: deadPid(), ...here(), since: "then" }));
+    await asyncWith(fileLock(path), () => {});
+    expect(readdirSync(dir).filter((name) => name.startsWith("draft."))).toEqual([]);
+
+    const foreign = join(scratch(), "y");
+    mkdirSync(`${foreign}.lock`); // proper-lockfile's shape: an empty directory
+    const old = new Date(Date.now() - 5_000);
+    utimesSync(`${foreign}.lock`, old, old);
+    await expect(asyncWith(fileLock(foreign), () => {})).rejects.toMatchObject({ code: "EFOREIGNLOCK", message: expect.stringContaining("proper-lockfile") });
+    writeFileSync(`${foreign}2.lock`, "");
+    await expect(asyncWith(fileLock(`${foreign}2`), () => {})).rejects.toMatchObject({ code: "EFOREIGNLOCK", message: expect.stringContaining("got a file") });
   });
 
   it("excludes for real: 4 processes × 10 read-modify-write increments of one file give 40", async () => {
@@ -115,11 +193,18 @@ describe("fileLock", () => {
     const run = promisify(execFile);
     await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, [fixture("lock-counter.mjs"), file, "10"])));
     expect(readFileSync(file, "utf8")).toBe("40");
-    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect(lockHeld(`${file}.lock`)).toBe(false);
   });
+
+  it("never two holders, with holders SIGKILLed at random (the short form of `pnpm stress`)", async () => {
+    const result = await stress({ workers: 4, increments: 40, kills: 6 });
+    expect(result).toMatchObject({ ok: true, overlaps: 0, missing: 0, doubled: 0, failures: 0 });
+    expect(result.kills).toBeGreaterThan(0);
+  }, 60_000);
 
   it("rejects bad options, naming them", () => {
     expect(() => fileLock("x", { stale: -1 })).toThrow("Expected fileLock() options.stale to be a non-negative number of milliseconds, got -1");
+    expect(() => fileLock("x", { stale: 500 })).toThrow("Expected fileLock() options.stale to be at least 2000 ms (a shorter one lets a busy event loop lose its lock), got 500");
     expect(() => fileLock("x", { signal: "no" as never })).toThrow('Expected fileLock() options.signal to be an AbortSignal, got "no"');
   });
 });

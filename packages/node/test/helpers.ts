@@ -35,3 +35,19 @@ export function liveInGroup(pgid: number): number[] {
 
 /** A distinct error value to check identity: the very same value must come back. */
 export const boom = (message = "boom") => new Error(message);
+
+/** Whether fileLock's directory says the lock is held: its newest epoch has no `released.N`. */
+export function lockHeld(lockPath: string): boolean {
+  const names = readdirSync(lockPath);
+  const newest = Math.max(0, ...names.map((name) => Number(/^(?:held|released)\.(\d+)$/.exec(name)?.[1] ?? 0)));
+  return newest > 0 && !names.includes(`released.${newest}`);
+}
+
+/** The record in the newest `held.N` of a lock directory. */
+export function lockHolder(lockPath: string): { pid: number; host: string; takeover?: { why: string } } {
+  const newest = Math.max(...readdirSync(lockPath).map((name) => Number(/^held\.(\d+)$/.exec(name)?.[1] ?? 0)));
+  return JSON.parse(readFileSync(join(lockPath, `held.${newest}`), "utf8"));
+}
+
+/** Runs as the unprivileged user `nobody` (CI runs as root, so permissions need a second user). */
+export const nobody = { uid: 65534, gid: 65534 };

@@ -1,0 +1,14 @@
+export interface StressResult {
+  ok: boolean;
+  workers: number;
+  increments: number;
+  kills: number;
+  counter: number;
+  reported: number;
+  unreported: number;
+  missing: number;
+  doubled: number;
+  overlaps: number;
+  failures: number;
+}
+export function stress(options?: { workers?: number; increments?: number; kills?: number }): Promise<StressResult>;
