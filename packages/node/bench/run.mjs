@@ -41,6 +41,19 @@ try {
     "write-file-atomic (baseline)": () => writeFileAtomic(target, megabyte),
     atomicWrite: { run: () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)), goal: 1 },
   });
+
+  // Temp files of killed writers are swept once per directory and process, not on every write,
+  // so a crowded directory must not make each write slower.
+  const empty = join(dir, "empty");
+  const crowded = join(dir, "crowded");
+  mkdirSync(empty);
+  mkdirSync(crowded);
+  for (let i = 0; i < 100_000; i++) writeFileSync(join(crowded, `other-${i}`), "");
+  const small = Buffer.alloc(1024, 98);
+  await table("one atomicWrite into a directory of 100,000 other files, as a ratio to an empty directory", {
+    "atomicWrite, empty directory (baseline)": () => asyncWith(atomicWrite(join(empty, "t"), { fsync: false }), (handle) => handle.writeFile(small)),
+    "atomicWrite, 100,000 other files": { run: () => asyncWith(atomicWrite(join(crowded, "t"), { fsync: false }), (handle) => handle.writeFile(small)), goal: 1.2 },
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,11 @@
 // Shared by the tests: a fresh real directory per test, and ways to look at real processes.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import { afterEach } from "vitest";
 
 const dirs: string[] = [];
@@ -51,3 +55,42 @@ export function lockHolder(lockPath: string): { pid: number; host: string; takeo
 
 /** Runs as the unprivileged user `nobody` (CI runs as root, so permissions need a second user). */
 export const nobody = { uid: 65534, gid: 65534 };
+
+/**
+ * Runs `source` (an ES module that may import "@asyncwith/node") as `nobody`. It is bundled into a
+ * directory everyone can read, since the checkout may sit where `nobody` cannot (a 0700 temp dir).
+ */
+export function asNobody(source: string, args: string[] = []): ChildProcess {
+  const dir = mkdtempSync(join(tmpdir(), "asyncwith-nobody-"));
+  dirs.push(dir);
+  chmodSync(dir, 0o755);
+  const outfile = join(dir, "main.mjs");
+  buildSync({
+    stdin: { contents: source, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "ts" },
+    alias: { "@asyncwith/node": fileURLToPath(new URL("../src/index.ts", import.meta.url)) },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    outfile,
+    logLevel: "error",
+  });
+  chmodSync(outfile, 0o644);
+  return spawn(nodeForNobody(), [outfile, ...args], { ...nobody, stdio: ["pipe", "pipe", "pipe"] });
+}
+
+let nobodyNode: string | undefined;
+/** This Node if `nobody` may run it, else the one on PATH. */
+function nodeForNobody(): string {
+  nobodyNode ??= spawnSync(process.execPath, ["-e", "0"], nobody).status === 0 ? process.execPath : "node";
+  return nobodyNode;
+}
+
+/** Everything a child printed, and how it ended. */
+export async function finished(child: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const [code] = await once(child, "close");
+  return { code, stdout, stderr };
+}
