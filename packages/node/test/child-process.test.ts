@@ -1,8 +1,26 @@
+import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { childProcess, ChildProcessError } from "../src/index.ts";
 import { boom, liveInGroup } from "./helpers.ts";
+
+const orphanParent = fileURLToPath(new URL("./fixtures/orphan-parent.mjs", import.meta.url));
+
+/** Polls a condition of the real system (processes ending), up to a bound: not a sleep. */
+async function eventually(done: () => boolean, ms = 5_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 10))) if (done()) return true;
+  return done();
+}
+
+/** [process group, session] of a running process, from /proc. */
+function groupAndSession(pid: number): [number, number] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // [state, ppid, pgrp, session, ...]
+  return [Number(fields[2]), Number(fields[3])];
+}
 
 describe("childProcess", () => {
   it("on success waits for the child to finish", async () => {
@@ -61,5 +79,47 @@ describe("childProcess", () => {
     expect(() => childProcess("")).toThrow('Expected childProcess() to be given a command name or path, got ""');
     expect(() => childProcess("ls", "-l" as never)).toThrow('Expected childProcess() args to be an array of strings, got "-l"');
     expect(() => childProcess("ls", [], { grace: Number.NaN })).toThrow("Expected childProcess() options.grace to be a non-negative number of milliseconds, got NaN");
+  });
+
+  for (const mode of ["exit", "uncaught", "SIGTERM", "SIGHUP"]) {
+    it(`leaves no orphan when the parent dies without unwinding (${mode === "exit" ? "process.exit() in the block" : mode === "uncaught" ? "an uncaught error" : `a fatal ${mode}`})`, async () => {
+      const parent = spawn(process.execPath, [orphanParent, mode], { stdio: ["ignore", "pipe", "ignore"] });
+      const [line] = await once(parent.stdout!, "data");
+      const group = Number(String(line).trim()); // its shell had started the grandchild by then
+      const [code, signal] = await once(parent, "exit");
+      try {
+        expect(mode.startsWith("SIG") ? signal : code).toBe(mode.startsWith("SIG") ? mode : mode === "exit" ? 0 : 1);
+        expect(await eventually(() => liveInGroup(group).length === 0)).toBe(true);
+      } finally {
+        for (const pid of liveInGroup(group)) process.kill(pid, "SIGKILL"); // only if the test failed
+      }
+    });
+  }
+
+  it("interactive: true keeps the child in this process's group and session (terminal prompts work); the default gives it its own", async () => {
+    const [ours, sessionOurs] = groupAndSession(process.pid);
+    await asyncWith(childProcess("sleep", ["1000"], { interactive: true }), (child) => {
+      expect(groupAndSession(child.pid!)).toEqual([ours, sessionOurs]);
+      throw boom(); // and the exit still stops it
+    }).catch(() => {});
+    await asyncWith(childProcess("sleep", ["1000"]), (child) => {
+      expect(groupAndSession(child.pid!)).toEqual([child.pid, child.pid]);
+      throw boom();
+    }).catch(() => {});
+  });
+
+  it("output the block never reads cannot hang the exit: 50 MB of unread stdout, on success and on failure", async () => {
+    const big = ["-c", "head -c 50000000 /dev/zero; head -c 50000000 /dev/zero >&2"];
+    const child = await asyncWith(childProcess("sh", big), (child) => child);
+    expect(child.exitCode).toBe(0);
+    const error = boom();
+    await expect(asyncWith(childProcess("sh", big), () => Promise.reject(error))).rejects.toBe(error);
+  });
+
+  it("env adds to process.env by default; extendEnv: false replaces it", async () => {
+    const print = (options: object) =>
+      asyncWith(childProcess("/bin/sh", ["-c", 'echo "$HOME|$ASYNCWITH_X"'], options), async (child) => String((await once(child.stdout!, "data"))[0]).trim());
+    expect(await print({ env: { ASYNCWITH_X: "1" } })).toBe(`${process.env.HOME}|1`);
+    expect(await print({ env: { ASYNCWITH_X: "1" }, extendEnv: false })).toBe("|1");
   });
 });

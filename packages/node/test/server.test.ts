@@ -79,4 +79,12 @@ describe("server", () => {
     await expect(asyncWith(server(listening), () => {})).rejects.toThrow("Expected a server that is not listening yet (server() listens for you)");
     listening.close();
   });
+
+  it("a block that closed the server itself gets no ERR_SERVER_NOT_RUNNING at exit", async () => {
+    const http = createHttpServer((_req, res) => res.end("ok"));
+    await asyncWith(server(http, { host: "127.0.0.1" }), async () => {
+      await new Promise<void>((resolve, reject) => http.close((error) => (error ? reject(error) : resolve())));
+    });
+    expect(http.listening).toBe(false);
+  });
 });

@@ -8,6 +8,19 @@ import { shutdownScope } from "../src/index.ts";
 import { liveInGroup, scratch } from "./helpers.ts";
 
 const script = fileURLToPath(new URL("./fixtures/shutdown.mjs", import.meta.url));
+const minimal = fileURLToPath(new URL("./fixtures/shutdown-minimal.mjs", import.meta.url));
+
+/** Runs the minimal fixture, sends `signal` once it is ready, and gives its output and exit code. */
+async function minimalProgram(mode: string, signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [minimal, mode], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+    if (String(chunk).startsWith("ready")) child.kill(signal);
+  });
+  const [code] = await once(child, "exit");
+  return { code, lines: stdout.split("\n").filter(Boolean) };
+}
 
 /** Runs the fixture in a real process; `act` gets it once it is ready (temp dir and child open). */
 async function program(mode: string, act: (child: ReturnType<typeof spawn>) => void = () => {}) {
@@ -26,7 +39,7 @@ async function program(mode: string, act: (child: ReturnType<typeof spawn>) => v
 }
 
 describe("shutdownScope (real processes, real signals)", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
     it(`on ${signal}: every exit runs (child stopped, temp dir removed), then the process exits with ${code}`, async () => {
       const run = await program("wait", (child) => child.kill(signal));
       expect(run.stdout).toEqual(["aborted", "exit childProcess", "exit tempDir"]);
@@ -84,7 +97,21 @@ describe("shutdownScope (in process)", () => {
     expect(process.listenerCount("SIGINT")).toBe(before);
   });
 
-  it("rejects unknown signal names", () => {
-    expect(() => shutdownScope({ signals: ["SIGNOPE" as never] })).toThrow('Expected shutdownScope() options.signals to be signal names such as ["SIGINT", "SIGTERM"], got [ \'SIGNOPE\' ]');
+  it("refuses unknown names and signals no process can catch, before installing any listener", () => {
+    const before = ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s));
+    for (const bad of [["SIGNOPE"], ["SIGTERM", "SIGKILL"], ["SIGSTOP"]]) {
+      expect(() => shutdownScope({ signals: bad as never })).toThrow(/^Expected shutdownScope\(\) options.signals to be names of signals a process can catch, such as \["SIGINT", "SIGTERM"\] \(not SIGKILL or SIGSTOP\), got \[/);
+    }
+    expect(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s))).toEqual(before);
+  });
+});
+
+describe("shutdownScope (minimal programs)", () => {
+  it("keeps the process alive while open: a block that only awaits its signal still unwinds (not exit code 13)", async () => {
+    expect(await minimalProgram("bare", "SIGTERM")).toEqual({ code: 143, lines: ["ready", "aborted"] });
+  });
+
+  it("inside an outer manager: the outer exit runs too (seeing the shutdown), then the process exits with the signal's code", async () => {
+    expect(await minimalProgram("outer", "SIGINT")).toEqual({ code: 130, lines: ["ready", "aborted", "exit outer (AbortError)"] });
   });
 });

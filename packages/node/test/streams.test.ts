@@ -55,6 +55,20 @@ describe("writeStream", () => {
     expect(readFileSync(join(dir, "y"), "utf8")).toBe("whole");
   });
 
+  it("removeOnError never deletes content it did not create: refused with flags that keep content, and an existing file survives", async () => {
+    const dir = scratch();
+    for (const flags of ["a", "a+", "r+", "as"]) {
+      expect(() => writeStream(join(dir, "log"), { flags, removeOnError: true })).toThrow(`Expected writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted), got "${flags}"`);
+    }
+    const log = join(dir, "existing.log");
+    writeFileSync(log, "old lines\n");
+    const error = boom();
+    await expect(asyncWith(writeStream(log, { removeOnError: true }), (out) => (out.write("half"), Promise.reject(error)))).rejects.toBe(error);
+    expect(existsSync(log)).toBe(true); // truncated by "w", as asked, but not deleted: it was not ours
+    await expect(asyncWith(writeStream(join(dir, "fresh"), { flags: "wx", removeOnError: true }), () => Promise.reject(error))).rejects.toBe(error);
+    expect(existsSync(join(dir, "fresh"))).toBe(false);
+  });
+
   it("throws a write error on the success path instead of dropping it (a full disk: /dev/full)", async () => {
     await expect(asyncWith(writeStream("/dev/full"), (out) => void out.write("no room"))).rejects.toMatchObject({ code: "ENOSPC" });
   });

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { tempDir, tempFile } from "../src/index.ts";
-import { boom, scratch } from "./helpers.ts";
+import { asNobody, boom, finished, scratch } from "./helpers.ts";
 
 describe("tempDir", () => {
   it("gives a fresh directory and removes it, contents and all, after the block", async () => {
@@ -38,8 +39,72 @@ describe("tempDir", () => {
     expect(existsSync(removed)).toBe(false);
   });
 
-  it("rejects a prefix with a slash, pointing at options.dir", () => {
-    expect(() => tempDir("a/b")).toThrow('Expected tempDir(prefix) to be a file-name prefix without slashes (use options.dir for the location), got "a/b"');
+  it("is always a child of dir: a prefix with a slash, or \"\", \".\", \"..\", is refused", () => {
+    for (const prefix of ["a/b", "a\\b", "", ".", ".."]) {
+      expect(() => tempDir(prefix)).toThrow(`Expected tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location), got ${JSON.stringify(prefix)}`);
+    }
+  });
+
+  it("gives absolute paths resolved at the call, so chdir cannot make the clean-up miss them", async () => {
+    const parent = scratch();
+    const before = process.cwd();
+    process.chdir(parent);
+    const dirManager = tempDir("rel-", { dir: "." });
+    const fileManager = tempFile({ dir: "." });
+    process.chdir(before);
+    const [dir, file] = await asyncWith([dirManager, fileManager], ([dir, file]) => {
+      process.chdir(scratch());
+      return [dir, file];
+    });
+    process.chdir(before);
+    expect(dir.startsWith(`${parent}/rel-`) && file.startsWith(`${parent}/`)).toBe(true);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it("removes trees with read-only files and directories (as a user without root's override)", async () => {
+    const parent = scratch();
+    chmodSync(parent, 0o777);
+    const child = asNobody(`
+      import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+      import { join } from "node:path";
+      import { asyncWith } from "@asyncwith/core";
+      import { tempDir } from "@asyncwith/node";
+      const path = await asyncWith(tempDir("ro-", { dir: process.argv[2] }), (dir) => {
+        mkdirSync(join(dir, "a", "b"), { recursive: true });
+        writeFileSync(join(dir, "a", "b", "file"), "x");
+        chmodSync(join(dir, "a", "b", "file"), 0o444);
+        chmodSync(join(dir, "a", "b"), 0o555);
+        chmodSync(join(dir, "a"), 0o555);
+        return dir;
+      });
+      console.log(path);
+    `, [parent]);
+    const { code, stdout, stderr } = await finished(child);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(stdout.trim()).toMatch(/ro-/);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it("lists what it could not remove", async () => {
+    const parent = scratch();
+    chmodSync(parent, 0o777);
+    const child = asNobody(`
+      import { once } from "node:events";
+      import { asyncWith } from "@asyncwith/core";
+      import { tempDir } from "@asyncwith/node";
+      await asyncWith(tempDir("stuck-", { dir: process.argv[2] }), async (dir) => {
+        console.log(dir);
+        await once(process.stdin, "data"); // the test puts a root-owned tree inside meanwhile
+      }).catch((error) => console.log(error.message));
+    `, [parent]);
+    const result = finished(child);
+    const [line] = await once(child.stdout!, "data");
+    const dir = String(line).trim();
+    mkdirSync(join(dir, "roots"));
+    writeFileSync(join(dir, "roots", "file"), "x");
+    child.stdin!.end("go\n");
+    const { stdout } = await result;
+    expect(stdout).toContain(`Could not remove ${dir}: 3 entries remain: ${dir}, ${dir}/roots, ${dir}/roots/file`);
   });
 });
 
