@@ -36,11 +36,18 @@ export async function story(say: (line: string) => void): Promise<void> {
       say(`the block threw: ${(error as Error).message}`);
     }
     say(`child process still running: ${isRunning(childPid)}`);
-    say(`lock file left behind: ${readdirSync(dir).includes("report.txt.lock")}`);
+    say(`lock still held: ${lockHeld(`${report}.lock`)}`);
     say(`temp files left behind: ${readdirSync(dir).filter((name) => name.endsWith(".tmp")).length}`);
     say(`report.txt: ${JSON.stringify(readFileSync(report, "utf8"))} (intact)`);
   });
   say(`workspace removed: ${!exists(workspace)}`);
+}
+
+/** fileLock's directory stays; the lock is held while its newest epoch has no `released.N`. */
+function lockHeld(lockPath: string): boolean {
+  const names = readdirSync(lockPath);
+  const newest = Math.max(0, ...names.map((name) => Number(/^held\.(\d+)$/.exec(name)?.[1] ?? 0)));
+  return newest > 0 && !names.includes(`released.${newest}`);
 }
 
 function isRunning(pid: number): boolean {

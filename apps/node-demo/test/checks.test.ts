@@ -102,6 +102,7 @@ describe("file descriptors", () => {
     const { before, after, failed, left } = JSON.parse(result.stdout);
     expect(failed).toBe(1_000);
     expect(after).toBe(before);
-    expect(left).toEqual(["input", "out"]); // the stream's partial output is kept unless removeOnError
+    // The stream's partial output is kept unless removeOnError; fileLock's directory stays, released.
+    expect(left).toEqual(["input", "input.lock", "out"]);
   });
 });

@@ -49,7 +49,7 @@ describe("npm run demo", () => {
       "holding report.txt.lock, a child process running, writing report v2 …",
       "the block threw: the summary step failed halfway",
       "child process still running: false",
-      "lock file left behind: false",
+      "lock still held: false",
       "temp files left behind: 0",
       'report.txt: "report v1: 3 orders\\n" (intact)',
       "workspace removed: true",
