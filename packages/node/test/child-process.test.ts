@@ -108,6 +108,19 @@ describe("childProcess", () => {
     }).catch(() => {});
   });
 
+  it("by default stays in the terminal's session when stdin is a terminal (a real pty from script(1)), and leaves it otherwise", async () => {
+    const fixture = fileURLToPath(new URL("./fixtures/interactive-default.mjs", import.meta.url));
+    const report = async (command: string, args: string[]) => {
+      const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
+      let out = "";
+      child.stdout!.on("data", (chunk) => (out += chunk));
+      await once(child, "close");
+      return JSON.parse(/\{.*\}/.exec(out)![0]);
+    };
+    expect(await report("script", ["-qec", `${process.execPath} ${fixture}`, "/dev/null"])).toEqual({ tty: true, sameSession: true });
+    expect(await report(process.execPath, [fixture])).toEqual({ tty: false, sameSession: false });
+  });
+
   it("output the block never reads cannot hang the exit: 50 MB of unread stdout, on success and on failure", async () => {
     const big = ["-c", "head -c 50000000 /dev/zero; head -c 50000000 /dev/zero >&2"];
     const child = await asyncWith(childProcess("sh", big), (child) => child);
