@@ -110,7 +110,7 @@ const _naming = (temp: string, target: string) => (error: unknown): unknown => {
 };
 
 /** After the rename: an unsupported directory fsync is moot; any other failure says the new content is in place. */
-const _committed = (target: string) => (error: NodeJS.ErrnoException): void => {
+export const _committed = (target: string) => (error: NodeJS.ErrnoException): void => {
   if (error.code === "EINVAL" || error.code === "ENOTSUP" || error.code === "EOPNOTSUPP") return;
   const message = `The new content of ${target} is in place, but making the replacement durable (fsync of its directory) failed: ${error.message}`;
   throw Object.assign(new Error(message, { cause: error }), { code: error.code });

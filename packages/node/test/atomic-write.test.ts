@@ -235,3 +235,12 @@ it("with { stream: true } and a throwing block: the target is intact and the tem
   expect(readFileSync(target, "utf8")).toBe("before");
   expect(readdirSync(dir)).toEqual(["t.bin"]);
 });
+
+it("after the rename, an unsupported directory fsync (EINVAL, ENOTSUP) is ignored; anything else says the new content is in place", async () => {
+  // No writable file system here refuses a directory fsync with EINVAL, so the decision itself is
+  // tested; the EACCES test above runs the same path for real.
+  const { _committed } = await import("../src/atomic-write.ts");
+  const fail = (code: string) => Object.assign(new Error(`${code}: fsync`), { code });
+  for (const code of ["EINVAL", "ENOTSUP", "EOPNOTSUPP"]) expect(_committed("/x/t")(fail(code))).toBeUndefined();
+  expect(() => _committed("/x/t")(fail("EIO"))).toThrow(expect.objectContaining({ code: "EIO", message: expect.stringMatching(/^The new content of \/x\/t is in place/) }));
+});
