@@ -6,31 +6,45 @@ export interface SuppressedError extends Error {
 
 export interface SuppressedErrorConstructor {
   new (error: unknown, suppressed: unknown, message?: string): SuppressedError;
+  (error: unknown, suppressed: unknown, message?: string): SuppressedError;
   readonly prototype: SuppressedError;
 }
 
 // Every copy of this package brands its ponyfill's prototype with the same registered symbol, so
 // `instanceof` holds across the ESM and CJS copies without touching any global.
 const brand = Symbol.for("asyncwith.SuppressedError");
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
-function ponyfill(): SuppressedErrorConstructor {
-  class SuppressedError extends Error {
-    declare error: unknown;
-    declare suppressed: unknown;
-    constructor(error: unknown, suppressed: unknown, message?: string) {
-      super(message);
-      define(this, "error", error);
-      define(this, "suppressed", suppressed);
-    }
-    static override [Symbol.hasInstance](x: unknown): boolean {
-      return this === SuppressedError
-        ? x != null && (x as Record<symbol, unknown>)[brand] === true
-        : Function.prototype[Symbol.hasInstance].call(this, x);
-    }
-  }
-  define(SuppressedError.prototype, "name", "SuppressedError");
-  define(SuppressedError.prototype, "message", "");
-  define(SuppressedError.prototype, brand, true);
+/**
+ * The spec's SuppressedError for runtimes without one (Node 20): callable with or without `new`,
+ * `error`/`suppressed`/`message` as non-enumerable own data properties (`message` only when
+ * given), a NewTarget whose `prototype` is not an object falling back to ours. Exported for tests.
+ */
+export function _ponyfill(): SuppressedErrorConstructor {
+  const SuppressedError = function (this: unknown, error: unknown, suppressed: unknown, message?: unknown) {
+    const proto = new.target?.prototype;
+    const target = (typeof proto === "object" || typeof proto === "function") && proto ? new.target : SuppressedError;
+    const self = Reflect.construct(Error, message === undefined ? [] : [message], target); // Error does the spec's ToString
+    define(self, "error", error);
+    define(self, "suppressed", suppressed);
+    return self;
+  } as unknown as SuppressedErrorConstructor;
+  const proto = Object.create(Error.prototype);
+  define(proto, "constructor", SuppressedError);
+  define(proto, "name", "SuppressedError");
+  define(proto, "message", "");
+  define(proto, brand, true);
+  // Node, Bun and Deno print an error's own enumerable keys only: show the two inner errors.
+  define(proto, inspectCustom, function (this: SuppressedError, _depth: number, options: object, inspect?: (x: unknown, o: object) => string) {
+    const show = (x: unknown) => (inspect ? inspect(x, options) : String(x)).replace(/\n/g, "\n    ");
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n  [error]: ${show(this.error)}\n  [suppressed]: ${show(this.suppressed)}`;
+  });
+  Object.defineProperty(SuppressedError, "prototype", { value: proto, writable: false });
+  Object.defineProperty(SuppressedError, "name", { value: "SuppressedError" }); // bundlers may rename the function
+  Object.setPrototypeOf(SuppressedError, Error);
+  define(SuppressedError, Symbol.hasInstance, function (this: unknown, x: unknown): boolean {
+    return this === SuppressedError ? x != null && (x as Record<symbol, unknown>)[brand] === true : Function.prototype[Symbol.hasInstance].call(this, x);
+  });
   return SuppressedError;
 }
 
@@ -47,7 +61,7 @@ function ponyfill(): SuppressedErrorConstructor {
  * }
  */
 export const SuppressedError: SuppressedErrorConstructor = /* @__PURE__ */ (() =>
-  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? ponyfill())();
+  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? _ponyfill())();
 
 /** The message native `await using` gives the `SuppressedError`s it creates. */
 const SUPPRESSED = "An error was suppressed during disposal";

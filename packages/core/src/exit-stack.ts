@@ -1,7 +1,7 @@
 import { expected } from "./errors.js";
 import { type AsyncContextManager, type ContextValue, DisposableManager, type Enterable, type Failure, disposerOf, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
-import { ADOPT, CALL, DISPOSE, DISPOSE_SYNC, EXIT, MANAGER, unwind } from "./unwind.js";
+import { ADOPT, CALL, DISPOSE, DISPOSE_SYNC, EXIT, MANAGER, NULL, PY_DISPOSE, PY_DISPOSE_SYNC, unwind } from "./unwind.js";
 
 /** A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`. */
 export type ExitCallback = (failure?: Failure) => boolean | void | PromiseLike<boolean | void>;
@@ -37,7 +37,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     const m = toManager(manager);
     const value = await m[aenter]();
     if (this.#disposed) await exitLate(m); // the stack was unwound while entering: don't leak
-    if (m instanceof DisposableManager) this.#entries.push(m.target, m.dispose, m.sync ? DISPOSE_SYNC : DISPOSE);
+    if (m instanceof DisposableManager) this.#entries.push(m.target, m.dispose, m.sync ? PY_DISPOSE_SYNC : PY_DISPOSE);
     else this.#entries.push(m, undefined, MANAGER);
     return value as ContextValue<M>;
   }
@@ -51,7 +51,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     const entries = this.#live("push");
     if (typeof exit === "function") entries.push(exit, undefined, EXIT);
     else if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function") entries.push(exit, undefined, MANAGER);
-    else use(entries, exit, "push() to be given a function, a manager or a disposable");
+    else use(entries, exit, "push() to be given a function, a manager or a disposable", false);
     return exit;
   }
 
@@ -61,19 +61,19 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    */
   callback<F extends (...args: any[]) => unknown>(fn: F, ...args: Parameters<F>): F {
     const entries = this.#live("callback");
-    if (args.length) entries.push(callable(fn, "callback"), args, CALL);
-    else entries.push(callable(fn, "callback")); // a bare function: the cheapest entry
+    entries.push(callable(fn, "callback"), args.length ? args : undefined, CALL);
     return fn;
   }
 
   /**
-   * TC39: registers `value`'s `Symbol.asyncDispose` (or `Symbol.dispose`); null and undefined are
-   * ignored. Returns `value`.
+   * TC39: registers `value`'s `Symbol.asyncDispose` (or `Symbol.dispose`). Returns `value`. As
+   * in the spec, null and undefined register nothing to call, but disposal still awaits once.
    * @example const reader = stack.use(await openReader());
    */
   use<T extends AsyncDisposable | Disposable | null | undefined>(value: T): T {
     const entries = this.#live("use");
-    if (value != null) use(entries, value, "use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose)");
+    if (value != null) use(entries, value, "use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose)", true);
+    else entries.push(undefined, undefined, NULL);
     return value;
   }
 
@@ -131,11 +131,15 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * @example await stack.disposeAsync();
    */
   disposeAsync(): Promise<void> {
+    // A built-in async method: misuse rejects, never throws (e.g. a detached `stack.disposeAsync`).
+    if (!(this && typeof this === "object" && #entries in this)) {
+      return Promise.reject(expected("disposeAsync() to be called on an AsyncExitStack", this));
+    }
     return this.#close(undefined, true, true) as Promise<void>;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    return this.disposeAsync();
+    return AsyncExitStack.prototype.disposeAsync.call(this);
   }
 
   get [Symbol.toStringTag](): string {
@@ -169,10 +173,10 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   }
 }
 
-function use(entries: unknown[], value: unknown, what: string): void {
+function use(entries: unknown[], value: unknown, what: string, tc39: boolean): void {
   const found = typeof value === "object" && value ? disposerOf(value) : undefined;
   if (!found) throw expected(what, value);
-  entries.push(value, found[0], found[1] ? DISPOSE_SYNC : DISPOSE);
+  entries.push(value, found[0], tc39 ? (found[1] ? DISPOSE_SYNC : DISPOSE) : found[1] ? PY_DISPOSE_SYNC : PY_DISPOSE);
 }
 
 function callable<F>(fn: F, method: string): F {

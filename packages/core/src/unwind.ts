@@ -3,17 +3,24 @@ import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aexit } from "./symbols.js";
 
 // An exit stack is one flat array unwound last-in first-out. An entry is either a bare function,
-// called with no arguments (`defer`, the common case: one slot), or an (a, b, kind) triple whose
-// last slot is its kind, a number — which is how unwinding from the top tells the two apart.
-// Kinds below SEES_FAILURE are TC39 disposers that cannot see the error; the rest are Python
-// exits that can.
-export const DISPOSE = 0; // b.call(a), awaited
-export const DISPOSE_SYNC = 1; // b.call(a), result ignored (Symbol.dispose under `await using`)
-export const CALL = 2; // a(...b)
-export const ADOPT = 3; // a(b)
-export const EXIT = 4; // a(failure): may suppress or replace the error
-export const MANAGER = 5; // a[aexit](failure): likewise
-const SEES_FAILURE = EXIT;
+// called with no arguments (TC39's `defer`, the common case: one slot), or an (a, b, kind) triple
+// whose last slot is its kind, a number — which is how unwinding from the top tells them apart.
+//
+// Two families, two awaiting rules. TC39's methods (`use`, `adopt`, `defer`) register resources
+// with the spec's async-dispose hint: their result is always awaited, even when it is not a
+// promise, and a `use(null)` still costs one await at the end (DisposeResources' `needsAwait` and
+// `hasAwaited`), so interleavings with other microtasks are exactly native. Python's methods keep
+// contextlib's cheaper rule: a sync result is not awaited. Kinds from EXIT up see the failure.
+const DEFER = 0; // TC39: await a() — the bare function, stored without a kind
+export const DISPOSE = 1; // TC39: await b.call(a)
+export const DISPOSE_SYNC = 2; // TC39: b.call(a) through the spec's wrapper: an awaited promise of undefined
+export const ADOPT = 3; // TC39: await a(b)
+export const NULL = 4; // TC39: use(null | undefined): no call, one await at the end unless another awaited
+export const CALL = 5; // Python: a(...b), awaited when it returns a promise
+export const PY_DISPOSE = 6; // Python: b.call(a), awaited when it returns a promise
+export const PY_DISPOSE_SYNC = 7; // Python: b.call(a), result ignored
+export const EXIT = 8; // a(failure): may suppress or replace the error
+export const MANAGER = 9; // a[aexit](failure): likewise
 
 /**
  * What exits see when the stack is disposed by `await using` or `disposeAsync()`, which cannot
@@ -25,45 +32,61 @@ const blindFailure = (): Failure => ({
 
 /**
  * Runs every entry of `entries` from the top, iteratively, and returns (or, with `rethrow`,
- * throws) what is left in flight.
- * `pending` is the failure being propagated; with `blind`, exits that see failures are told the
- * block failed even when nothing is pending. Sync results are not awaited, which keeps a million
- * sync callbacks cheap; async ones are awaited one at a time, in order.
+ * throws) what is left in flight. `pending` is the failure being propagated; with `blind`, exits
+ * that see failures are told the block failed even when nothing is pending.
  */
 export async function unwind(entries: unknown[], pending: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
   let blinded: Failure | undefined;
-  for (let i = entries.length - 1; i >= 0; ) {
-    const last = entries[i];
-    let kind = CALL;
-    let a: any = last;
-    let b: any;
+  let needsAwait = false;
+  let hasAwaited = false;
+  for (let top = entries.length - 1; top >= 0; ) {
+    const last = entries[top];
+    let kind = DEFER;
+    let target: any = last;
+    let detail: any;
     if (typeof last === "number") {
       kind = last;
-      a = entries[i - 2];
-      b = entries[i - 1];
-      entries[i - 2] = entries[i - 1] = undefined;
-      i -= 3;
+      target = entries[top - 2];
+      detail = entries[top - 1];
+      entries[top - 2] = entries[top - 1] = undefined;
+      top -= 3;
     } else {
-      entries[i] = undefined; // release as we go: a million callbacks are freed while unwinding
-      i -= 1;
+      entries[top] = undefined; // release as we go: a million callbacks are freed while unwinding
+      top -= 1;
     }
     try {
-      if (kind >= SEES_FAILURE) {
+      if (kind >= EXIT) {
         const seen = pending ?? (blind ? (blinded ??= blindFailure()) : undefined);
-        let result = kind === EXIT ? a(seen) : (a as AsyncContextManager)[aexit](seen);
+        let result = kind === EXIT ? target(seen) : (target as AsyncContextManager)[aexit](seen);
         if (result && typeof result.then === "function") result = await result;
         if (result === true) pending = undefined;
+      } else if (kind >= CALL) {
+        const result = kind === CALL ? (detail ? target(...detail) : target()) : detail.call(target);
+        if (kind !== PY_DISPOSE_SYNC && result && typeof result.then === "function") await result;
+      } else if (kind === NULL) {
+        needsAwait = true;
       } else {
-        const result = kind === CALL ? (b ? a(...b) : a()) : kind === ADOPT ? a(b) : b.call(a);
-        if (kind !== DISPOSE_SYNC && result && typeof result.then === "function") await result;
+        const result = kind === DEFER ? target() : kind === ADOPT ? target(detail) : kind === DISPOSE ? detail.call(target) : wrapSync(detail, target);
+        hasAwaited = true; // a sync throw above skips this, as in the spec
+        await result;
       }
     } catch (error) {
-      if (kind < SEES_FAILURE) pending = { error: pending ? suppressed(error, pending.error) : error };
+      if (kind < EXIT) pending = { error: pending ? suppressed(error, pending.error) : error };
       else if (pending) pending = error === pending.error ? pending : { error: replaced(error, pending.error) };
       else if (!blinded || error !== blinded.error) pending = { error };
     }
   }
+  if (needsAwait && !hasAwaited) await undefined;
   entries.length = 0;
   if (rethrow && pending) throw pending.error;
   return pending;
+}
+
+/** The spec's wrapper for a sync disposer under an async hint: result ignored, a throw becomes a rejection. */
+function wrapSync(dispose: () => unknown, target: unknown): Promise<never> | undefined {
+  try {
+    dispose.call(target);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

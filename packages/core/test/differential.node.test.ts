@@ -21,7 +21,7 @@ function node24(): string {
 }
 
 const thrown = fc.constantFrom("error", "error", "string", "undefined");
-const exit = fc.record({ exit: fc.constantFrom("ok", "throw"), thrown, delay: fc.boolean() });
+const exit = fc.record({ exit: fc.constantFrom("ok", "throw"), thrown, delay: fc.boolean(), plain: fc.boolean() });
 const op = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant("use"), res: fc.constantFrom("async", "async", "sync", "fallback", "null", "undefined") }).chain((o) => exit.map((e) => ({ ...o, ...e }))), weight: 4 },
   { arbitrary: exit.map((e) => ({ t: "adopt", ...e })), weight: 2 },

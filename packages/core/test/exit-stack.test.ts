@@ -326,3 +326,38 @@ describe("AsyncExitStack: scale", () => {
     expect(error).toBe(n - 1);
   });
 });
+
+describe("AsyncExitStack: TC39's tick order", () => {
+  const tick2 = (log: string[], name: string) => Promise.resolve().then(() => {}).then(() => void log.push(name));
+
+  it("a stack holding only null still awaits once before it settles (job 1, dispose, job 2)", async () => {
+    const log: string[] = [];
+    const stack = new AsyncExitStack();
+    stack.use(null);
+    await Promise.all([tick2(log, "job 1"), stack.disposeAsync().then(() => void log.push("dispose")), tick2(log, "job 2")]);
+    expect(log).toEqual(["job 1", "dispose", "job 2"]);
+  });
+
+  it("awaits a TC39 disposer's result even when it is not a promise; Python's callback() does not", async () => {
+    const order = async (register: (stack: AsyncExitStack, log: string[]) => void) => {
+      const log: string[] = [];
+      const stack = new AsyncExitStack();
+      register(stack, log);
+      await Promise.all([stack.disposeAsync().then(() => void log.push("dispose")), Promise.resolve().then(() => void log.push("job"))]);
+      return log;
+    };
+    expect(await order((stack, log) => stack.defer(() => void log.push("defer")))).toEqual(["defer", "job", "dispose"]);
+    expect(await order((stack, log) => stack.callback(() => void log.push("callback")))).toEqual(["callback", "dispose", "job"]);
+  });
+
+  it("disposeAsync and Symbol.asyncDispose reject (never throw) when called on something that is not a stack", async () => {
+    const { disposeAsync } = AsyncExitStack.prototype;
+    const dispose = AsyncExitStack.prototype[Symbol.asyncDispose];
+    for (const self of [undefined, {}, 42]) {
+      let promise: Promise<void> | undefined;
+      expect(() => (promise = disposeAsync.call(self as never))).not.toThrow();
+      await expect(promise).rejects.toThrow(TypeError);
+      await expect(dispose.call(self as never)).rejects.toThrow(/^Expected disposeAsync\(\) to be called on an AsyncExitStack, got /);
+    }
+  });
+});

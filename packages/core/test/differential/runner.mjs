@@ -33,7 +33,7 @@ async function run(program) {
       if (op.exit === "throw") throw fresh(op.thrown);
     };
     // A sync disposer's return value is ignored, so it must not return a (rejecting) promise.
-    if (op.res === "sync") return act;
+    if (op.res === "sync" || op.plain) return act; // plain: a TC39 disposer returning no promise, awaited all the same
     return op.delay ? async () => (await null, act()) : async () => act();
   };
   const attempt = (what, f) => {
@@ -69,6 +69,15 @@ async function run(program) {
       attempt(`${op.method}(${String(op.value)})`, () => stack[op.method](op.value, op.value));
     }
   });
+  // Concurrent microtask jobs: each logs its tick, so the log shows exactly how disposal
+  // interleaves with other work (the spec's Await steps), not only the order of its own events.
+  let ticking = true;
+  const jobs = ["A", "B"].map(async (job) => {
+    for (let tick = 0; ticking && tick < 400; tick++) {
+      log.push(`job ${job} ${tick}`);
+      await null;
+    }
+  });
   let result = "ok";
   try {
     if (program.end.kind === "awaitUsing") await awaitUsing(stack, () => {
@@ -76,8 +85,6 @@ async function run(program) {
       if (program.end.body) throw fresh(program.end.body);
     });
     else {
-      // Sequential on purpose: AsyncExitStack skips awaiting non-promise results (fewer ticks than
-      // native), so interleavings with concurrent work may differ; sequential order may not.
       try {
         await stack.disposeAsync();
       } finally {
@@ -88,6 +95,8 @@ async function run(program) {
     result = shape(error);
   }
   log.push(`disposed ${stack.disposed}`);
+  ticking = false;
+  await Promise.all(jobs);
   attempt("use after dispose", () => stack.use(null));
   return { log, result };
 }
