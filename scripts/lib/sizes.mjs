@@ -11,11 +11,11 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve("
 
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
-  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1150 },
+  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1300 }, // + the spec-faithful SuppressedError ponyfill (via disposables), Nov 2026
   { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 950 },
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
-  { label: "core: asyncWith + contextManager + AsyncExitStack", exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] }, budget: 2600, goal: 1536 },
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 4900 },
+  { label: "core: asyncWith + contextManager + AsyncExitStack", exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] }, budget: 2950, goal: 1536 },
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 5200 },
   { label: "@asyncwith/browser, beyond core", exports: { [dist("browser")]: "*" }, external: ["@asyncwith/core"], budget: 2048 },
   { label: "@asyncwith/edge (and /hono), beyond core", exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" }, external: ["@asyncwith/core", "hono"], budget: 2048 },
   { label: "@asyncwith/node, beyond core", exports: { [dist("node")]: "*" }, external: ["@asyncwith/core"], platform: "node" },

@@ -79,7 +79,8 @@ const isError = (x: unknown): x is Error =>
  * cause of its own or is not extensible. SuppressedErrors get none: they carry their own chain.
  */
 export function replaced(next: unknown, previous: unknown): unknown {
-  if (next !== previous && isError(next) && !(next instanceof SuppressedError) && !Object.hasOwn(next, "cause") && Object.isExtensible(next)) {
+  // By name, not instanceof: asyncWith alone must not pull in the SuppressedError ponyfill.
+  if (next !== previous && isError(next) && next.name !== "SuppressedError" && !Object.hasOwn(next, "cause") && Object.isExtensible(next)) {
     define(next, "cause", previous);
   }
   return next;
