@@ -1,16 +1,24 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { _api, _expected } from "./_shared.js";
 
+/** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
+export type NotAPromise = undefined | void | null | string | number | boolean | bigint | symbol | (object & { then?: never });
+
 export interface OpenDatabaseOptions {
-  /** Creates or migrates stores when the version grows. Throwing aborts the version change. */
-  upgrade?(db: IDBDatabase, oldVersion: number, newVersion: number | null, transaction: IDBTransaction): void;
+  /**
+   * Creates or migrates stores when the version grows. Synchronous: an `async` upgrade would let
+   * IndexedDB commit half a schema at its first await, so one is refused (a type error, and a
+   * `TypeError` that aborts the version change). Throwing aborts the version change.
+   */
+  upgrade?(db: IDBDatabase, oldVersion: number, newVersion: number | null, transaction: IDBTransaction): NotAPromise;
   /** Other connections (tabs) keep an older version open: the open waits until they close. */
   blocked?(currentVersion: number, requestedVersion: number | null): void;
 }
 
 /**
  * Opens an IndexedDB database for the block and closes it on exit. An `upgrade` that throws aborts
- * the version change (the database stays at its old version) and the enter rejects with that error.
+ * the version change (the database stays at its old version) and the enter rejects with that error;
+ * so does an `upgrade` that returns a promise, with a `TypeError`: it must be synchronous.
  *
  * @example
  * await asyncWith(openDatabase("app", 2, { upgrade: (db) => db.createObjectStore("todos", { keyPath: "id" }) }), (db) =>
@@ -27,7 +35,11 @@ export function openDatabase(name: string, version?: number, options: OpenDataba
         let upgradeError: { error: unknown } | undefined;
         request.onupgradeneeded = (event) => {
           try {
-            options.upgrade?.(request.result, event.oldVersion, event.newVersion, request.transaction!);
+            const result: unknown = options.upgrade?.(request.result, event.oldVersion, event.newVersion, request.transaction!);
+            if (typeof (result as PromiseLike<unknown> | null)?.then === "function") {
+              (result as PromiseLike<unknown>).then(undefined, () => {}); // its own failure is moot: the change is aborted
+              throw new TypeError("Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await");
+            }
           } catch (error) {
             upgradeError = { error };
             request.transaction!.abort();

@@ -2,7 +2,21 @@ import { type AsyncContextManager, resource, SuppressedError } from "@asyncwith/
 import { _expected } from "./_shared.js";
 
 /** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
-export type Promised<T> = {
+export type Promised<T> = PromisedMembers<T> & (T extends IDBTransaction ? WaitFor : unknown);
+
+/** What a `transaction()` block gets on top of IndexedDB's own transaction. */
+export interface WaitFor {
+  /**
+   * Awaits non-IndexedDB work (a `fetch`, a timer) without letting IndexedDB commit the
+   * transaction meanwhile: small read requests keep it alive until `work` settles, as
+   * `Dexie.waitFor` does. The block then commits everything or nothing. Keep the work short:
+   * the transaction holds its stores the whole time.
+   * @example const price = await tx.waitFor(fetch(url).then((r) => r.json()));
+   */
+  waitFor<R>(work: PromiseLike<R>): Promise<R>;
+}
+
+type PromisedMembers<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => IDBRequest<infer R>
     ? (...args: A) => Promise<R>
     : T[K] extends (...args: infer A) => IDBObjectStore
@@ -32,8 +46,11 @@ export class EarlyCommitError extends Error {
  * rethrows the block's error: the data is as before the block.
  *
  * IndexedDB commits a transaction by itself once it has no pending request when the block awaits
- * something else (a fetch, a timer). Then a `readwrite` exit throws `EarlyCommitError` rather than
- * letting a half-done block pass for a whole one.
+ * something else (a fetch, a timer): everything the block wrote before that await is committed, and
+ * the block's next request fails (TransactionInactiveError). Then a `readwrite` exit throws
+ * `EarlyCommitError` rather than letting a half-done block pass for a whole one. To await such
+ * work inside the transaction, wrap it: `await tx.waitFor(fetch(url))` keeps the transaction alive,
+ * so the block commits everything or nothing.
  *
  * @example
  * await asyncWith(transaction(db, ["accounts", "log"], "readwrite"), async (tx) => {
@@ -96,6 +113,7 @@ function _try(f: () => void): boolean {
 function _promised<T extends object>(target: T, onError: () => void): Promised<T> {
   return new Proxy(target, {
     get(object, key) {
+      if (key === "waitFor" && object instanceof IDBTransaction) return (work: PromiseLike<unknown>) => _waitFor(object, work);
       const value = Reflect.get(object, key, object);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
@@ -108,8 +126,31 @@ function _promised<T extends object>(target: T, onError: () => void): Promised<T
 }
 
 function _request<R>(request: IDBRequest<R>, onError: () => void): Promise<R> {
-  return new Promise((resolve, reject) => {
+  const promise = new Promise<R>((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => (onError(), reject(request.error));
   });
+  // Never an unhandled rejection, whether or not the block awaits it: a failed request aborts the
+  // transaction and the exit throws its error, and requests left pending when the block threw
+  // reject with the AbortError of our own rollback. A block that awaits it still sees it.
+  promise.catch(() => {});
+  return promise;
 }
+
+/**
+ * Keeps `tx` alive with one small read at a time until `work` settles, then settles from inside a
+ * request's success event, where the transaction is active again, so the block can go on using it.
+ */
+const _waitFor = <R>(tx: IDBTransaction, work: PromiseLike<R>): Promise<R> =>
+  new Promise((resolve, reject) => {
+    const result = Promise.resolve(work);
+    let settled = false;
+    result.then(() => (settled = true), () => (settled = true));
+    const store = tx.objectStore(tx.objectStoreNames[0]!);
+    const spin = () => {
+      const request = store.get(-Infinity); // a valid key no one uses: a cheap round trip
+      request.onsuccess = () => (settled ? resolve(result) : spin());
+      request.onerror = () => reject(request.error);
+    };
+    spin();
+  });

@@ -57,6 +57,23 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     expect([version, stores]).toEqual([1, ["v1"]]);
   });
 
+  it("refuses an async upgrade: the version change is aborted (no half schema) and the enter says upgrade must be synchronous", async () => {
+    const name = `db-${crypto.randomUUID()}`;
+    names.push(name);
+    await asyncWith(openDatabase(name, 1, { upgrade: (db) => void db.createObjectStore("v1") }), () => {});
+    const upgrade = async (db: IDBDatabase) => {
+      db.createObjectStore("v2-a");
+      await new Promise((resolve) => setTimeout(resolve));
+      db.createObjectStore("v2-b"); // would fail: the version change is over by now
+    };
+    // @ts-expect-error an async upgrade is a type error (NotAPromise)
+    const opening = asyncWith(openDatabase(name, 2, { upgrade }), () => {});
+    await expect(opening).rejects.toThrow("Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await");
+    await expect(opening).rejects.toBeInstanceOf(TypeError);
+    const [version, stores] = await asyncWith(openDatabase(name), (db) => [db.version, [...db.objectStoreNames]]);
+    expect([version, stores]).toEqual([1, ["v1"]]);
+  });
+
   it("calls blocked while an older connection stays open", async () => {
     const name = `db-${crypto.randomUUID()}`;
     names.push(name);
@@ -117,6 +134,50 @@ describe("transaction (real IndexedDB in Chromium)", () => {
       expect(thrown).toBeInstanceOf(SuppressedError);
       expect((thrown as SuppressedError).error).toBeInstanceOf(EarlyCommitError);
       expect((thrown as SuppressedError).suppressed).toMatchObject({ name: "InvalidStateError" });
+    });
+  });
+
+  it("a block that throws with requests still pending leaves no unhandled AbortError rejection (the abort is ours)", async () => {
+    let unhandled = 0;
+    const listen = () => void unhandled++;
+    addEventListener("unhandledrejection", listen);
+    try {
+      await asyncWith(bank(), async (db) => {
+        await seed(db);
+        const error = new Error("thrown with 50 puts pending");
+        const result = asyncWith(transaction(db, ["accounts", "log"], "readwrite"), (tx) => {
+          for (let i = 0; i < 50; i++) void tx.objectStore("log").add({ i }); // queued, never awaited
+          throw error;
+        });
+        await expect(result).rejects.toBe(error);
+        expect((await snapshot(db)).log).toEqual([]);
+      });
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(unhandled).toBe(0);
+    } finally {
+      removeEventListener("unhandledrejection", listen);
+    }
+  });
+
+  it("waitFor keeps the transaction alive across foreign work: everything commits, or (on a throw) nothing", async () => {
+    await asyncWith(bank(), async (db) => {
+      const later = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 20));
+      await asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
+        await tx.objectStore("accounts").put({ id: "frank", balance: 1 });
+        const balance = await tx.waitFor(later(2)); // without waitFor: EarlyCommitError, as above
+        await tx.objectStore("accounts").put({ id: "gina", balance });
+      });
+      expect((await snapshot(db)).accounts).toEqual([{ id: "frank", balance: 1 }, { id: "gina", balance: 2 }]);
+
+      const error = new Error("the fetch said no");
+      const failing = asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
+        await tx.objectStore("accounts").put({ id: "henry", balance: 3 });
+        await tx.waitFor(later(0));
+        await tx.objectStore("accounts").put({ id: "frank", balance: 99 });
+        await tx.waitFor(Promise.reject(error));
+      });
+      await expect(failing).rejects.toBe(error);
+      expect((await snapshot(db)).accounts).toEqual([{ id: "frank", balance: 1 }, { id: "gina", balance: 2 }]); // nothing of it
     });
   });
 
