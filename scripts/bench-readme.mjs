@@ -46,8 +46,15 @@ for (const run of runs) {
   }
 }
 for (const run of runs) {
+  const floor = ratioIn(run, "contextManager, as a ratio to its floor", "contextManager");
+  goals.push([`contextManager ≤ 1.10× the same async generator driven by hand (${run.node})`, `${fmt(floor)}×`, floor <= 1.1 ? "met" : "not met"]);
+  const one = ratioIn(run, first, "AsyncExitStack, one callback");
+  goals.push([`AsyncExitStack, one callback ≤ 1.5× hand-written try/finally (${run.node})`, `${fmt(one)}×`, one <= 1.5 ? "met" : "not met"]);
+}
+for (const run of runs) {
   const million = run.unwinding.filter((r) => r.stack === "AsyncExitStack" && r.callbacks === "1,000,000");
   for (const r of million) goals.push([`1e6 ${r.kind} callbacks at ≤ 200 bytes each (${run.node})`, `${r["bytes/callback"]} B`, r["bytes/callback"] <= 200 ? "met" : "not met"]);
+  for (const r of million) goals.push([`1e6 ${r.kind} callbacks unwound in < 300 ms (${run.node})`, `${r["unwind ms"]} ms`, r["unwind ms"] < 300 ? "met" : "not met"]);
 }
 const goalTable = markdownTable(["goal", "measured", ""], goals);
 
