@@ -4,20 +4,32 @@ import { aenter, aexit } from "./symbols.js";
 
 type Generator<T> = AsyncGenerator<T, unknown, undefined>;
 
+export interface ContextManagerOptions {
+  /**
+   * The generator may suppress the block's error (catch it and finish without rethrowing). Then
+   * `asyncWith` may resolve to `undefined`, and the types say so. Without it, a generator that
+   * swallows the error is a TypeError that says how to declare it. Default: false.
+   */
+  suppresses?: boolean;
+}
+
 /**
  * The manager a `contextManager()` factory returns: enter runs the generator to its `yield`, exit
- * resumes it (or throws the block's error in at the `yield`). Single-use, like Python's.
+ * resumes it (or throws the block's error in at the `yield`). Single-use, like Python's. `Exit` is
+ * `false` unless the factory was declared `{ suppresses: true }`.
  */
-export class GeneratorContextManager<T> implements AsyncContextManager<T, boolean> {
+export class GeneratorContextManager<T, Exit extends boolean = boolean> implements AsyncContextManager<T, Exit> {
   #generator: Generator<T> | undefined;
   #fn: Function | undefined;
   #this: unknown;
   #args: unknown[];
+  #suppresses: boolean;
 
-  constructor(fn: Function, thisArg: unknown, args: unknown[]) {
+  constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses = false) {
     this.#fn = fn;
     this.#this = thisArg;
     this.#args = args;
+    this.#suppresses = suppresses;
   }
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
@@ -37,18 +49,18 @@ export class GeneratorContextManager<T> implements AsyncContextManager<T, boolea
     return generator.next().then(yielded);
   }
 
-  [aexit](failure?: Failure): Promise<boolean> {
+  [aexit](failure?: Failure): Promise<Exit> {
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
     this.#generator = undefined;
-    if (!failure) return generator.next().then((step) => step.done ? false : stop(generator, "generator didn't stop"));
+    if (!failure) return generator.next().then<boolean>((step) => (step.done ? false : stop(generator, "generator didn't stop"))) as Promise<Exit>;
     const error = failure.error;
-    return generator.throw(error).then(
-      // Finished after catching: suppressed. Yielded again: a protocol error.
-      (step) => step.done || stop(generator, "generator didn't stop after throw()"),
+    return generator.throw(error).then<boolean, boolean>(
+      // Finished after catching: suppressed, if declared. Yielded again: a protocol error.
+      (step) => (!step.done ? stop(generator, "generator didn't stop after throw()") : this.#suppresses || Promise.reject(undeclared())),
       // Rethrown unchanged: not suppressed, and the original propagates untouched.
       (thrown) => (thrown === error ? false : Promise.reject(thrown)),
-    );
+    ) as Promise<Exit>;
   }
 }
 
@@ -56,6 +68,8 @@ function yielded<T>(step: IteratorResult<T, unknown>): T {
   if (step.done) throw new TypeError("generator didn't yield");
   return step.value;
 }
+
+const undeclared = () => new TypeError("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
 
 /** Closes a generator that yielded twice, so its `finally` runs, then rejects with the protocol error. */
 async function stop(generator: Generator<unknown>, message: string): Promise<never> {
@@ -73,8 +87,9 @@ const kindOf = (x: unknown): string | undefined => (tag(x) === "Generator" ? "a 
 /**
  * Python's `@asynccontextmanager`: turns an async generator function into a factory of managers.
  * Code before the `yield` is the enter, the yielded value goes to the block, code after it is the
- * exit. If the block throws, the error is thrown in at the `yield`: catch it and finish to
- * suppress it, rethrow it to let it propagate unchanged, or throw another error to replace it.
+ * exit. If the block throws, the error is thrown in at the `yield`: rethrow it to let it propagate
+ * unchanged, throw another error to replace it, or — declared with `{ suppresses: true }` — catch
+ * it and finish to suppress it. Undeclared, the block's result is typed `R`, never `undefined`.
  *
  * @example
  * const transaction = contextManager(async function* (db: Db) {
@@ -91,12 +106,22 @@ const kindOf = (x: unknown): string | undefined => (tag(x) === "Generator" ? "a 
  */
 export function contextManager<A extends unknown[], T, This = unknown>(
   fn: (this: This, ...args: A) => Generator<T>,
-): (this: This, ...args: A) => GeneratorContextManager<T> {
+  options?: { suppresses?: false },
+): (this: This, ...args: A) => GeneratorContextManager<T, false>;
+export function contextManager<A extends unknown[], T, This = unknown>(
+  fn: (this: This, ...args: A) => Generator<T>,
+  options: ContextManagerOptions,
+): (this: This, ...args: A) => GeneratorContextManager<T, boolean>;
+export function contextManager<A extends unknown[], T, This = unknown>(
+  fn: (this: This, ...args: A) => Generator<T>,
+  options: ContextManagerOptions = {},
+): (this: This, ...args: A) => GeneratorContextManager<T, boolean> {
   const kind = typeof fn === "function" && tag(fn);
   if (!kind || kind === "GeneratorFunction" || kind === "AsyncFunction") {
     throw expected("an async generator function (async function*)", fn, kind ? `${kind === "AsyncFunction" ? "an async" : "a sync generator"} function: write async function* and yield the value` : undefined);
   }
+  const suppresses = options?.suppresses === true;
   return function (this: This, ...args: A) {
-    return new GeneratorContextManager<T>(fn, this, args);
+    return new GeneratorContextManager<T, boolean>(fn, this, args, suppresses);
   };
 }

@@ -76,3 +76,20 @@ export class DisposableManager implements AsyncContextManager<object, false> {
     return false;
   }
 }
+
+// The few global types the declarations above name, declared the way @types/node does, so that a
+// project with only `lib: ["ES2022"]` type-checks too. Each merges with the real one where a lib
+// (ESNext.Disposable, DOM, @types/node, Workers types) declares it; none adds anything at run time.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+    readonly asyncDispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+  interface AsyncDisposable {
+    [Symbol.asyncDispose](): PromiseLike<void>;
+  }
+  interface AbortSignal {}
+}

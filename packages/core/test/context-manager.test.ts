@@ -3,7 +3,7 @@ import { aenter, aexit, asyncWith, contextManager } from "../src/index.js";
 import { label, type Log, rejection } from "./fixtures.js";
 
 /** A generator manager that logs, and handles the block's error as `onError` says. */
-const logged = (log: Log, onError: "rethrow" | "swallow" | "replace" | "finally-only" = "rethrow") =>
+const logged = (log: Log, onError: "rethrow" | "swallow" | "replace" | "finally-only" = "rethrow", suppresses = onError === "swallow") =>
   contextManager(async function* (name: string) {
     log.push(`enter ${name}`);
     try {
@@ -16,7 +16,7 @@ const logged = (log: Log, onError: "rethrow" | "swallow" | "replace" | "finally-
     } finally {
       log.push("finally");
     }
-  });
+  }, { suppresses });
 
 describe("contextManager", () => {
   it("gives the first yielded value and runs the code after the yield on exit", async () => {
@@ -50,6 +50,16 @@ describe("contextManager", () => {
     const result = await asyncWith(logged(log, "swallow")("db"), () => { throw new Error("boom"); });
     expect(result).toBeUndefined();
     expect(log).toEqual(["enter db", "caught boom", "finally"]);
+  });
+
+  it("refuses to suppress without being declared to: a TypeError that says how, with the block's error as cause", async () => {
+    const log: Log = [];
+    const boom = new Error("boom");
+    const error = await rejection(asyncWith(logged(log, "swallow", false)("db"), () => { throw boom; }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toBe("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
+    expect((error as Error).cause).toBe(boom);
+    expect(log).toEqual(["enter db", "caught boom", "finally"]); // its clean-up ran
   });
 
   it("lets the generator replace the error with another, linking the original as cause", async () => {

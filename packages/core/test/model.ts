@@ -54,7 +54,7 @@ export async function runReal(program: Node): Promise<Outcome> {
         log.push(`exit ${name} saw ${failure ? label(failure.error) : "-"}`);
         if (m.exit === "throw") throw fresh(m.thrown);
         if (failure && m.exit !== "suppress") throw failure.error;
-      })();
+      }, { suppresses: m.exit === "suppress" })();
     }
     const maybeAsync = <T>(f: () => T) => (m.sync ? f() : Promise.resolve().then(f));
     return {

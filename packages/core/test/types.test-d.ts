@@ -39,7 +39,7 @@ describe("asyncWith types", () => {
   it("returns the body's awaited result, adding undefined only when an exit may suppress", () => {
     expectTypeOf(asyncWith(lock, async () => 1)).toEqualTypeOf<Promise<number>>();
     expectTypeOf(asyncWith(file, () => "s")).toEqualTypeOf<Promise<string>>();
-    expectTypeOf(asyncWith(connection("a"), async () => 1)).toEqualTypeOf<Promise<number | undefined>>();
+    expectTypeOf(asyncWith(connection("a"), async () => 1)).toEqualTypeOf<Promise<number>>(); // not declared to suppress
     expectTypeOf(asyncWith(suppress(TypeError), () => 1)).toEqualTypeOf<Promise<number | undefined>>();
     expectTypeOf(asyncWith([lock, file], () => true)).toEqualTypeOf<Promise<boolean>>();
     expectTypeOf(asyncWith([lock, new AsyncExitStack()], () => true)).toEqualTypeOf<Promise<boolean | undefined>>();
@@ -68,6 +68,19 @@ describe("contextManager types", () => {
     });
     // @ts-expect-error an async function
     contextManager(async () => 1);
+  });
+
+  it("types the block's result R unless the generator is declared to suppress (then R | undefined)", async () => {
+    const plain = contextManager(async function* () {
+      yield 1;
+    });
+    expectTypeOf(await asyncWith(plain(), (n) => n + 1)).toEqualTypeOf<number>();
+    const swallowing = contextManager(async function* () {
+      try {
+        yield 1;
+      } catch {}
+    }, { suppresses: true });
+    expectTypeOf(await asyncWith(swallowing(), (n) => n + 1)).toEqualTypeOf<number | undefined>();
   });
 });
 
