@@ -29,5 +29,8 @@ export function chromium() {
       },
     }),
     instances: [{ browser: "chromium" as const }],
+    // A failing test's error says what failed; a screenshot of a blank test page adds nothing and
+    // would land in the repository.
+    screenshotFailures: false,
   };
 }

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumArgs, chromiumPath } from "../../vitest.browser.ts";
 import { extract, readmes } from "./examples.mjs";
 
 const root = new URL("../../", import.meta.url);
@@ -104,7 +105,7 @@ describe("README examples, against the packed packages", () => {
     beforeAll(async () => {
       serve = await staticServer(join(project, "bundles"));
       const { chromium } = await import("playwright");
-      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "chromium", headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+      browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: chromiumArgs });
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
