@@ -12,9 +12,9 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve("
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
   { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1300 }, // + the spec-faithful SuppressedError ponyfill (via disposables), Nov 2026
-  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 950 },
+  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1000 }, // + its name in every error (#14)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
-  { label: "core: asyncWith + contextManager + AsyncExitStack", exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] }, budget: 3000, goal: 1536 }, // + declared suppression for contextManager (#13)
+  { label: "core: asyncWith + contextManager + AsyncExitStack", exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] }, budget: 3050, goal: 1536 }, // + declared suppression for contextManager (#13)
   { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 5300 },
   { label: "@asyncwith/browser, beyond core", exports: { [dist("browser")]: "*" }, external: ["@asyncwith/core"], budget: 2150, goal: 2048 }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B
   { label: "@asyncwith/edge (and /hono), beyond core", exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" }, external: ["@asyncwith/core", "hono"], budget: 2048 },

@@ -1,9 +1,5 @@
 // Helpers every manager of this package shares. Not exported from the package.
 
-/** A TypeError in the library's shape: "Expected <what>, got <what it was>". */
-export const _expected = (what: string, got: unknown): TypeError =>
-  new TypeError(`Expected ${what}, got ${typeof got === "string" ? JSON.stringify(got) : got && typeof got === "object" ? "an object" : typeof got === "function" ? "a function" : String(got)}`);
-
 /**
  * A browser API, looked up when a manager is entered (never at import: the package must load in
  * SSR and in Node), with an error that says which runtime lacks it.

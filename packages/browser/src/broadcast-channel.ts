@@ -1,5 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _api, _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
+import { _api } from "./_shared.js";
 
 /**
  * A `BroadcastChannel` for the block, closed on exit (an open channel keeps the page from the
@@ -9,7 +10,7 @@ import { _api, _expected } from "./_shared.js";
  * await asyncWith(broadcastChannel("sync"), (channel) => channel.postMessage({ type: "saved" }));
  */
 export function broadcastChannel(name: string): AsyncContextManager<BroadcastChannel, false> {
-  if (typeof name !== "string") throw _expected("broadcastChannel() to be given a channel name", name);
+  if (typeof name !== "string") throw expected("broadcastChannel() to be given a channel name", name);
   return resource(
     () => new (_api("BroadcastChannel", globalThis.BroadcastChannel))(name),
     (channel) => channel.close(),

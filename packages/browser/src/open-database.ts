@@ -1,5 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _api, _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
+import { _api } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
 export type NotAPromise = undefined | void | null | string | number | boolean | bigint | symbol | (object & { then?: never });
@@ -26,8 +27,8 @@ export interface OpenDatabaseOptions {
  * );
  */
 export function openDatabase(name: string, version?: number, options: OpenDatabaseOptions = {}): AsyncContextManager<IDBDatabase, false> {
-  if (typeof name !== "string") throw _expected("openDatabase() to be given a database name", name);
-  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw _expected("openDatabase() version to be a whole number from 1", version);
+  if (typeof name !== "string") throw expected("openDatabase() to be given a database name", name);
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw expected("openDatabase() version to be a whole number from 1", version);
   return resource(
     () =>
       new Promise<IDBDatabase>((resolve, reject) => {

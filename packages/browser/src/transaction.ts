@@ -1,5 +1,5 @@
-import { type AsyncContextManager, resource, SuppressedError } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { expected, suppressed } from "@asyncwith/core/adapter";
 
 /** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
 export type Promised<T> = PromisedMembers<T> & (T extends IDBTransaction ? WaitFor : unknown);
@@ -60,7 +60,7 @@ export class EarlyCommitError extends Error {
  * });
  */
 export function transaction(db: IDBDatabase, stores: string | string[], mode: IDBTransactionMode = "readonly", options?: IDBTransactionOptions): AsyncContextManager<Promised<IDBTransaction>, false> {
-  if (typeof (db as Partial<IDBDatabase> | null)?.transaction !== "function") throw _expected("transaction() to be given an open IDBDatabase (from openDatabase)", db);
+  if (typeof (db as Partial<IDBDatabase> | null)?.transaction !== "function") throw expected("transaction() to be given an open IDBDatabase (from openDatabase)", db);
   let tx: IDBTransaction;
   let state: "active" | "complete" | "abort" = "active";
   let settled: Promise<unknown>;
@@ -82,7 +82,7 @@ export function transaction(db: IDBDatabase, stores: string | string[], mode: ID
         if (_try(() => tx.abort())) return settled;
         await settled;
         const error = early("could not be rolled back");
-        if (error) throw new SuppressedError(error, failure.error, "An error was suppressed during disposal");
+        if (error) throw suppressed(error, failure.error);
         return;
       }
       // A failed request aborts the transaction (IndexedDB's rule), even if the block caught it.

@@ -1,5 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _api, _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
+import { _api } from "./_shared.js";
 
 export interface WebLockOptions {
   /** `"exclusive"` (default) or `"shared"`. */
@@ -29,7 +30,7 @@ export interface HeldWebLock {
  * });
  */
 export function webLock(name: string, options: WebLockOptions = {}): AsyncContextManager<HeldWebLock, false> {
-  if (typeof name !== "string" || name.startsWith("-")) throw _expected("webLock() to be given a lock name (a string not starting with '-')", name);
+  if (typeof name !== "string" || name.startsWith("-")) throw expected("webLock() to be given a lock name (a string not starting with '-')", name);
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController();
@@ -61,5 +62,5 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
 function _checkOptions({ mode = "exclusive", ifAvailable, steal, signal }: WebLockOptions): void {
   const clash = steal && ifAvailable ? "steal with ifAvailable (a steal never waits)" : steal && mode !== "exclusive" ? "steal with a shared mode (only exclusive locks can be stolen)" : signal && (steal || ifAvailable) ? `signal with ${steal ? "steal" : "ifAvailable"} (there is no wait to abort)` : "";
   if (clash) throw new TypeError(`Expected webLock() options that can be combined, got ${clash}`);
-  if (mode !== "exclusive" && mode !== "shared") throw _expected('webLock() options.mode to be "exclusive" or "shared"', mode);
+  if (mode !== "exclusive" && mode !== "shared") throw expected('webLock() options.mode to be "exclusive" or "shared"', mode);
 }

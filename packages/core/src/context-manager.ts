@@ -1,4 +1,4 @@
-import { expected } from "./errors.js";
+import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -24,19 +24,22 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   #this: unknown;
   #args: unknown[];
   #suppresses: boolean;
+  /** How errors name it: `fileLock()` for `async function* fileLock()`, else "generator". */
+  #label: string;
 
   constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses = false) {
     this.#fn = fn;
     this.#this = thisArg;
     this.#args = args;
     this.#suppresses = suppresses;
+    this.#label = fn.name ? `${fn.name}()` : "generator";
   }
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
   // that already pays for the generator's own.
   [aenter](): Promise<T> {
     const fn = this.#fn;
-    if (!fn) return Promise.reject(new TypeError("already entered; contextManager() instances are single-use: call the factory again"));
+    if (!fn) return Promise.reject(reused(this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2)));
     this.#fn = undefined;
     let generator: Generator<T>;
     try {
@@ -46,30 +49,28 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     }
     if (!isAsyncGenerator(generator)) return Promise.reject(expected("an async generator from the contextManager() function", generator, kindOf(generator)));
     this.#generator = generator;
-    return generator.next().then(yielded);
+    return generator.next().then((step) => {
+      if (step.done) throw new TypeError(`${this.#label} didn't yield`);
+      return step.value;
+    });
   }
 
   [aexit](failure?: Failure): Promise<Exit> {
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
     this.#generator = undefined;
-    if (!failure) return generator.next().then<boolean>((step) => (step.done ? false : stop(generator, "generator didn't stop"))) as Promise<Exit>;
+    if (!failure) return generator.next().then<boolean>((step) => (step.done ? false : stop(generator, `${this.#label} didn't stop`))) as Promise<Exit>;
     const error = failure.error;
     return generator.throw(error).then<boolean, boolean>(
       // Finished after catching: suppressed, if declared. Yielded again: a protocol error.
-      (step) => (!step.done ? stop(generator, "generator didn't stop after throw()") : this.#suppresses || Promise.reject(undeclared())),
+      (step) => (!step.done ? stop(generator, `${this.#label} didn't stop after throw()`) : this.#suppresses || Promise.reject(undeclared(this.#label))),
       // Rethrown unchanged: not suppressed, and the original propagates untouched.
       (thrown) => (thrown === error ? false : Promise.reject(thrown)),
     ) as Promise<Exit>;
   }
 }
 
-function yielded<T>(step: IteratorResult<T, unknown>): T {
-  if (step.done) throw new TypeError("generator didn't yield");
-  return step.value;
-}
-
-const undeclared = () => new TypeError("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
+const undeclared = (label: string) => new TypeError(`${label} suppressed an error undeclared: use contextManager(fn, { suppresses: true })`);
 
 /** Closes a generator that yielded twice, so its `finally` runs, then rejects with the protocol error. */
 async function stop(generator: Generator<unknown>, message: string): Promise<never> {

@@ -101,6 +101,13 @@ export function describe(x: unknown): string {
             : "an object";
 }
 
+/**
+ * The error for entering a single-use manager twice, in the library's one wording.
+ * @example if (entered) throw reused("fileLock"); // "Expected a fresh fileLock() manager, got one already entered: …"
+ */
+export const reused = (name: string): TypeError =>
+  new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`);
+
 /** A TypeError in the library's one shape: "Expected <what>, got <what it was>". */
 export const expected = (what: string, got: unknown, gotText = describe(got)): TypeError => new TypeError(`Expected ${what}, got ${gotText}`);
 

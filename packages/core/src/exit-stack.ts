@@ -139,7 +139,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   }
 
   [Symbol.asyncDispose](): Promise<void> {
-    return AsyncExitStack.prototype.disposeAsync.call(this);
+    // disposeAsync() itself rejects a foreign `this`; a subclass's own disposeAsync is honoured.
+    return this && typeof this === "object" && #entries in this ? this.disposeAsync() : AsyncExitStack.prototype.disposeAsync.call(this);
   }
 
   get [Symbol.toStringTag](): string {

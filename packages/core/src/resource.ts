@@ -1,4 +1,4 @@
-import { expected } from "./errors.js";
+import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -19,7 +19,7 @@ export function resource<T>(enter: () => T | PromiseLike<T>, exit: (value: T, fa
   let value: T;
   return {
     async [aenter]() {
-      if (state !== "new") throw new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`);
+      if (state !== "new") throw reused(name);
       state = "open";
       return (value = await enter());
     },

@@ -45,7 +45,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
   }
 
   [aenter](): this {
-    if (this.#state !== "new") throw new TypeError("already entered; a TaskGroup is single-use: make a new one");
+    if (this.#state !== "new") throw new TypeError("Expected a fresh TaskGroup, got one already entered: task groups are single-use, make a new TaskGroup()");
     this.#state = "open";
     return this;
   }

@@ -1,4 +1,4 @@
-import { expected } from "./errors.js";
+import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -76,7 +76,7 @@ export function timeoutAt(deadline: number | null, options: TimeoutOptions = {})
   };
   return {
     [aenter]() {
-      if (state !== "new") throw new TypeError("already entered; timeout() managers are single-use: make a new one");
+      if (state !== "new") throw reused("timeout");
       outer?.throwIfAborted();
       state = "open";
       outer?.addEventListener("abort", follow, { once: true });

@@ -57,7 +57,7 @@ describe("contextManager", () => {
     const boom = new Error("boom");
     const error = await rejection(asyncWith(logged(log, "swallow", false)("db"), () => { throw boom; }));
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
+    expect((error as Error).message).toBe("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })"); // anonymous: "generator"
     expect((error as Error).cause).toBe(boom);
     expect(log).toEqual(["enter db", "caught boom", "finally"]); // its clean-up ran
   });
@@ -146,7 +146,26 @@ describe("contextManager protocol errors", () => {
   it("refuses a second enter of the same instance, saying it is single-use", async () => {
     const m = logged([])("x");
     await asyncWith(m, () => {});
-    await expect(asyncWith(m, () => {})).rejects.toThrow(new TypeError("already entered; contextManager() instances are single-use: call the factory again"));
+    await expect(asyncWith(m, () => {})).rejects.toThrow(new TypeError("Expected a fresh contextManager() manager, got one already entered: managers are single-use, call contextManager() again"));
+  });
+
+  it("names a named generator in every protocol error", async () => {
+    const quiet = contextManager(async function* migrate() {});
+    await expect(asyncWith(quiet(), () => {})).rejects.toThrow(new TypeError("migrate() didn't yield"));
+    const twice = contextManager(async function* migrate() {
+      yield 1;
+      yield 2;
+    });
+    await expect(asyncWith(twice(), () => {})).rejects.toThrow(new TypeError("migrate() didn't stop"));
+    const once = twice();
+    await asyncWith(once, () => {}).catch(() => {});
+    await expect(asyncWith(once, () => {})).rejects.toThrow(new TypeError("Expected a fresh migrate() manager, got one already entered: managers are single-use, call migrate() again"));
+    const swallowing = contextManager(async function* migrate() {
+      try {
+        yield 1;
+      } catch {}
+    });
+    await expect(asyncWith(swallowing(), () => Promise.reject(new Error("x")))).rejects.toThrow("migrate() suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
   });
 
   it("refuses an exit without an enter", async () => {

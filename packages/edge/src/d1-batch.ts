@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /** What `d1Batch` needs: Cloudflare's `D1Database`. */
 export interface BatchDatabase<Statement, Result> {
@@ -25,7 +25,7 @@ export interface D1BatchCollector<Statement, Result> {
  * });
  */
 export function d1Batch<Statement, Result>(db: BatchDatabase<Statement, Result>): AsyncContextManager<D1BatchCollector<Statement, Result>, false> {
-  if (typeof (db as Partial<BatchDatabase<Statement, Result>> | null)?.batch !== "function") throw _expected("d1Batch() to be given a D1 database binding", db);
+  if (typeof (db as Partial<BatchDatabase<Statement, Result>> | null)?.batch !== "function") throw expected("d1Batch() to be given a D1 database binding", db);
   const queued: Statement[] = [];
   let results: Result[] | undefined;
   const collector: D1BatchCollector<Statement, Result> = {

@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /** What `durableLock` needs: a `DurableObjectNamespace` bound to the `DurableLock` class. */
 export interface LockNamespace {
@@ -31,10 +31,10 @@ export interface HeldDurableLock {
  * await asyncWith(durableLock(env.LOCKS, `account:${id}`, { ttl: 10_000 }), () => transfer(id));
  */
 export function durableLock(namespace: LockNamespace, name: string, options: DurableLockOptions = {}): AsyncContextManager<HeldDurableLock, false> {
-  if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function") throw _expected("durableLock() to be given a namespace bound to DurableLock", namespace);
-  if (typeof name !== "string" || !name) throw _expected("durableLock() to be given a lock name", name);
+  if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function") throw expected("durableLock() to be given a namespace bound to DurableLock", namespace);
+  if (typeof name !== "string" || !name) throw expected("durableLock() to be given a lock name", name);
   const { ttl = 30_000 } = options;
-  if (!(ttl > 0 && ttl < Infinity)) throw _expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
+  if (!(ttl > 0 && ttl < Infinity)) throw expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
   const stub = () => namespace.get(namespace.idFromName(name) as never);
   let token = ""; // the holder's proof, kept from the block
   return resource(

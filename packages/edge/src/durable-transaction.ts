@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /** What `durableTransaction` needs: Cloudflare's `DurableObjectStorage`. */
 export interface TransactionalStorage<Txn extends { rollback(): void }> {
@@ -19,7 +19,7 @@ export interface TransactionalStorage<Txn extends { rollback(): void }> {
  * });
  */
 export function durableTransaction<Txn extends { rollback(): void }>(storage: TransactionalStorage<Txn>): AsyncContextManager<Txn, false> {
-  if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function") throw _expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
+  if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function") throw expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
   let finish: (failed: boolean) => void = () => {};
   let done: Promise<unknown> = Promise.resolve();
   return resource(

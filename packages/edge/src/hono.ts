@@ -1,6 +1,6 @@
 import { asyncWith, type Enterable } from "@asyncwith/core";
 import type { Context, MiddlewareHandler } from "hono";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /**
  * Hono middleware that holds a manager for each request. Hono catches a handler's error before it
@@ -12,7 +12,7 @@ import { _expected } from "./_shared.js";
  * app.use("/transfer/*", asyncWithMiddleware((c) => durableLock(c.env.LOCKS, "transfers"), { key: "lock" }));
  */
 export function asyncWithMiddleware<M extends Enterable>(manager: (c: Context) => M, options: { key?: string } = {}): MiddlewareHandler {
-  if (typeof manager !== "function") throw _expected("asyncWithMiddleware() to be given (c) => manager, a fresh one per request", manager);
+  if (typeof manager !== "function") throw expected("asyncWithMiddleware() to be given (c) => manager, a fresh one per request", manager);
   return async (c, next) => {
     await asyncWith(manager(c), async (value) => {
       if (options.key) c.set(options.key as never, value as never);

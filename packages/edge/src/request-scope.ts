@@ -1,5 +1,5 @@
 import { aexit, AsyncExitStack, type Failure } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /** What `requestScope` needs of the runtime: Cloudflare's `ExecutionContext`, or anything with `waitUntil`. */
 export interface ExecutionContextLike {
@@ -20,7 +20,7 @@ export class RequestScope extends AsyncExitStack {
 
   constructor(ctx: ExecutionContextLike, label = "request") {
     super();
-    if (typeof (ctx as Partial<ExecutionContextLike> | null)?.waitUntil !== "function") throw _expected("an ExecutionContext (the handler's third argument)", ctx);
+    if (typeof (ctx as Partial<ExecutionContextLike> | null)?.waitUntil !== "function") throw expected("an ExecutionContext (the handler's third argument)", ctx);
     this.#ctx = ctx;
     this.#label = label;
   }
@@ -32,7 +32,7 @@ export class RequestScope extends AsyncExitStack {
    */
   deferBackground<A extends unknown[], F extends (...args: A) => unknown>(fn: F, ...args: A): F {
     if (this.disposed) throw new ReferenceError("Expected a live request scope, got one that has exited");
-    if (typeof fn !== "function") throw _expected("deferBackground() to be given a function", fn);
+    if (typeof fn !== "function") throw expected("deferBackground() to be given a function", fn);
     this.#background.push(() => fn(...args));
     return fn;
   }

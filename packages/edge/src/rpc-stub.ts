@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 
 /**
  * A Workers RPC stub for the block, disposed on exit (releasing the remote object and what it
@@ -9,6 +9,6 @@ import { _expected } from "./_shared.js";
  * const total = await asyncWith(rpcStub(await env.CART.open(id)), (cart) => cart.total());
  */
 export function rpcStub<S extends Disposable>(stub: S): AsyncContextManager<S, false> {
-  if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function") throw _expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
+  if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function") throw expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
   return resource(() => stub, () => stub[Symbol.dispose](), "rpcStub");
 }

@@ -1,5 +1,5 @@
 import { asyncWith } from "@asyncwith/core";
-import { _expected } from "./_shared.js";
+import { expected } from "@asyncwith/core/adapter";
 import { type ExecutionContextLike, RequestScope } from "./request-scope.js";
 
 export interface WithScopeOptions {
@@ -27,12 +27,12 @@ export function withScope<Env = unknown, Ctx extends ExecutionContextLike = Exec
   handler: (request: Request, env: Env, ctx: Ctx, scope: RequestScope) => Response | Promise<Response>,
   options: WithScopeOptions = {},
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response> {
-  if (typeof handler !== "function") throw _expected("withScope() to be given a fetch handler", handler);
+  if (typeof handler !== "function") throw expected("withScope() to be given a fetch handler", handler);
   return async (request, env, ctx) => {
     try {
       const response = await asyncWith(new RequestScope(ctx, `${request.method} ${request.url}`), (scope) => handler(request, env, ctx, scope));
       if (response instanceof Response) return response;
-      throw _expected("the handler to return a Response", response);
+      throw expected("the handler to return a Response", response);
     } catch (error) {
       if (options.rethrow) throw error;
       console.error(`[asyncwith] ${request.method} ${request.url} failed:`, error);

@@ -3,32 +3,8 @@ import { readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { hostname } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { inspect } from "node:util";
-import { aenter, aexit, type AsyncContextManager, contextManager, SuppressedError } from "@asyncwith/core";
-
-/**
- * A single-use manager named after its factory, from an async generator in core's
- * `contextManager` style: code before `yield` is the enter, after it the exit. Every manager here
- * rethrows the block's error, so none suppresses: the exit type is `false`.
- */
-export function _resource<T>(name: string, body: () => AsyncGenerator<T, void, undefined>): AsyncContextManager<T, false> {
-  const inner = contextManager(body)();
-  let entered = false;
-  return {
-    [aenter]() {
-      if (entered) return Promise.reject(new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`));
-      entered = true;
-      return inner[aenter]();
-    },
-    [aexit]: (failure) => inner[aexit](failure) as Promise<false>,
-  };
-}
-
-/** A TypeError in the library's shape: "Expected <what>, got <what it was>". */
-export function _expected(what: string, got: unknown): TypeError {
-  const text = typeof got === "string" ? JSON.stringify(got) : typeof got === "function" ? "a function" : inspect(got, { depth: 0, breakLength: Infinity });
-  return new TypeError(`Expected ${what}, got ${text}`);
-}
+import type { Failure } from "@asyncwith/core";
+import { expected, suppressed } from "@asyncwith/core/adapter";
 
 /** A file-system path: a string or a `file:` URL. */
 export type PathLike = string | URL;
@@ -37,7 +13,7 @@ export type PathLike = string | URL;
 export function _path(name: string, path: unknown): string {
   if (typeof path === "string" && path !== "") return path;
   if (path instanceof URL && path.protocol === "file:") return fileURLToPath(path);
-  throw _expected(`${name} to be given a path (a non-empty string or a file: URL)`, path);
+  throw expected(`${name} to be given a path (a non-empty string or a file: URL)`, path);
 }
 
 /**
@@ -48,15 +24,29 @@ export async function _cleanupAfter(bodyError: unknown, cleanup: () => Promise<u
   try {
     await cleanup();
   } catch (cleanupError) {
-    throw new SuppressedError(cleanupError, bodyError, "An error was suppressed during disposal");
+    throw suppressed(cleanupError, bodyError);
   }
   throw bodyError;
 }
 
+/**
+ * A `resource()` exit that releases on every path. A release that fails while the block's error is
+ * in flight never hides it: both travel as `SuppressedError(releaseError, blockError)`.
+ */
+export const _releasing =
+  <T>(release: (value: T) => Promise<unknown>) =>
+  async (value: T, failure?: Failure): Promise<void> => {
+    try {
+      await release(value);
+    } catch (error) {
+      throw failure ? suppressed(error, failure.error) : error;
+    }
+  };
+
 /** A non-negative finite number of milliseconds, or a clear TypeError. */
 export function _ms(name: string, value: unknown): number {
   if (typeof value === "number" && value >= 0 && Number.isFinite(value)) return value;
-  throw _expected(`${name} to be a non-negative number of milliseconds`, value);
+  throw expected(`${name} to be a non-negative number of milliseconds`, value);
 }
 
 /** Ignores "no such file": the thing to remove is already gone, which is what was wanted. */

@@ -3,8 +3,9 @@ import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import { type AsyncContextManager, Lock } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ignoreMissing, _path, _realPath, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, contextManager, Lock } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ignoreMissing, _path, _realPath, type PathLike } from "./_shared.js";
 import { _sweepTemps, _tempName } from "./_temp-names.js";
 
 export interface AtomicWriteOptions {
@@ -41,9 +42,9 @@ export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): A
   const requested = resolve(_path("atomicWrite()", path));
   const { fsync = true, stream: asStream = false, cleanStale = true } = options;
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {
-    throw _expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
+    throw expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
   }
-  return _resource("atomicWrite", async function* () {
+  return contextManager(async function* atomicWrite() {
     const target = _realPath(requested); // a symlink stays a link: its target gets the new content
     const release = await _serialise(target);
     try {
@@ -87,7 +88,7 @@ export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): A
     } finally {
       release();
     }
-  });
+  })();
 }
 
 /** The target's owner (when we are allowed to give it: root) and its exact mode, which umask narrowed. */

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ms, _resource } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ms } from "./_shared.js";
 import { _killOnExit } from "./_exit-hook.js";
 
 export interface ChildProcessOptions extends Omit<SpawnOptions, "detached"> {
@@ -50,12 +51,12 @@ export class ChildProcessError extends Error {
  * });
  */
 export function childProcess(command: string, args: readonly string[] = [], options: ChildProcessOptions = {}): AsyncContextManager<ChildProcess, false> {
-  if (typeof command !== "string" || command === "") throw _expected("childProcess() to be given a command name or path", command);
-  if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw _expected("childProcess() args to be an array of strings", args);
+  if (typeof command !== "string" || command === "") throw expected("childProcess() to be given a command name or path", command);
+  if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw expected("childProcess() args to be an array of strings", args);
   const { grace: graceOption = 5_000, check = true, interactive = _terminalStdin(options.stdio), extendEnv = true, ...spawnOptions } = options;
   const grace = _ms("childProcess() options.grace", graceOption);
   const env = extendEnv && spawnOptions.env ? { ...process.env, ...spawnOptions.env } : spawnOptions.env;
-  return _resource("childProcess", async function* () {
+  return contextManager(async function* childProcess() {
     // Own session and group (setsid): the whole tree can be signalled at once, and a terminal's
     // Ctrl-C reaches only us, so the exit decides what happens to the child.
     const group = !interactive && process.platform !== "win32";
@@ -78,7 +79,7 @@ export function childProcess(command: string, args: readonly string[] = [], opti
     } finally {
       forget();
     }
-  });
+  })();
 }
 
 /** Resolves with the exit code and signal once the child has exited (even if it already has). */

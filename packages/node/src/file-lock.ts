@@ -1,6 +1,7 @@
-import type { AsyncContextManager } from "@asyncwith/core";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
 import { _acquire, _beat, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
-import { _cleanupAfter, _expected, _ms, _path, _realPath, _resource, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.js";
 
 export interface FileLockOptions {
   /** Wait while another holder has it (default), or fail at once with an `ELOCKED` error. */
@@ -47,10 +48,10 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
   const lockPath = `${_realPath(_path("fileLock()", path))}.lock`;
   const { wait = true, signal } = options;
   const stale = _ms("fileLock() options.stale", options.stale ?? 10_000);
-  if (stale < _staleFloor) throw _expected(`fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`, stale);
+  if (stale < _staleFloor) throw expected(`fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`, stale);
   const retry = _ms("fileLock() options.retryInterval", options.retryInterval ?? 50);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw _expected("fileLock() options.signal to be an AbortSignal", signal);
-  return _resource("fileLock", async function* () {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw expected("fileLock() options.signal to be an AbortSignal", signal);
+  return contextManager(async function* fileLock() {
     if (_heldHere.has(lockPath)) throw _reentered(lockPath);
     _heldHere.add(lockPath);
     try {
@@ -74,7 +75,7 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
     } finally {
       _heldHere.delete(lockPath);
     }
-  });
+  })();
 }
 
 /** Aborts `lost` (with an error saying why) once the epoch is no longer ours; else beats. */

@@ -1,7 +1,7 @@
 import type { Mode, OpenMode } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _path, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { _path, _releasing, type PathLike } from "./_shared.js";
 
 /**
  * Opens a file for the block and closes it on every path. The block gets Node's `FileHandle`.
@@ -14,13 +14,5 @@ import { _cleanupAfter, _path, _resource, type PathLike } from "./_shared.js";
  */
 export function openFile(path: PathLike, flags: OpenMode = "r", mode?: Mode): AsyncContextManager<FileHandle, false> {
   const file = _path("openFile()", path);
-  return _resource("openFile", async function* () {
-    const handle = await open(file, flags, mode);
-    try {
-      yield handle;
-    } catch (error) {
-      return await _cleanupAfter(error, () => handle.close());
-    }
-    await handle.close();
-  });
+  return resource(() => open(file, flags, mode), _releasing((handle) => handle.close()), "openFile");
 }

@@ -1,6 +1,6 @@
 import { createReadStream, type ReadStream } from "node:fs";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _path, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { _path, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
 export interface ReadStreamOptions {
@@ -28,7 +28,7 @@ export interface ReadStreamOptions {
  */
 export function readStream(path: PathLike, options: ReadStreamOptions = {}): AsyncContextManager<ReadStream, false> {
   const file = _path("readStream()", path);
-  return _resource("readStream", async function* () {
+  return contextManager(async function* readStream() {
     const stream = await _opened(createReadStream(file, { ...options, autoClose: true, emitClose: true }));
     try {
       yield stream;
@@ -41,5 +41,5 @@ export function readStream(path: PathLike, options: ReadStreamOptions = {}): Asy
     stream.destroy();
     await _closed(stream);
     if (unseen) throw unseen;
-  });
+  })();
 }

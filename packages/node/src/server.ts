@@ -1,7 +1,8 @@
 import { once } from "node:events";
 import type { AddressInfo, Server, Socket } from "node:net";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ms, _resource } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ms } from "./_shared.js";
 
 export interface ServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -26,13 +27,13 @@ export interface ServerOptions {
  */
 export function server(instance: Server, options: ServerOptions = {}): AsyncContextManager<AddressInfo, false> {
   if (instance === null || typeof instance !== "object" || typeof (instance as Server).listen !== "function") {
-    throw _expected("server() to be given a server from createServer(), not yet listening", instance);
+    throw expected("server() to be given a server from createServer(), not yet listening", instance);
   }
   const { port = 0, host } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw _expected("server() options.port to be an integer from 0 to 65535", port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw expected("server() options.port to be an integer from 0 to 65535", port);
   const grace = _ms("server() options.grace", options.grace ?? 10_000);
-  return _resource("server", async function* () {
-    if (instance.listening) throw _expected("a server that is not listening yet (server() listens for you)", "one already listening");
+  return contextManager(async function* server() {
+    if (instance.listening) throw expected("a server that is not listening yet (server() listens for you)", "one already listening");
     const sockets = new Set<Socket>();
     const track = (socket: Socket) => {
       sockets.add(socket);
@@ -48,7 +49,7 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
       return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
     }
     await _shutDown(instance, sockets, grace).finally(stopTracking);
-  });
+  })();
 }
 
 async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number): Promise<void> {

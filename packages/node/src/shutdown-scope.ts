@@ -1,7 +1,8 @@
 import { constants } from "node:os";
 import { inspect } from "node:util";
 import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwith/core";
-import { _expected, _ms } from "./_shared.js";
+import { expected, reused } from "@asyncwith/core/adapter";
+import { _ms } from "./_shared.js";
 
 export interface ShutdownScopeOptions {
   /**
@@ -58,7 +59,8 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
   const { signals = ["SIGINT", "SIGTERM", "SIGHUP"], exit = true } = options;
   const grace = _ms("shutdownScope() options.grace", options.grace ?? 30_000);
   if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals) || s === "SIGKILL" || s === "SIGSTOP")) {
-    throw _expected('shutdownScope() options.signals to be names of signals a process can catch, such as ["SIGINT", "SIGTERM"] (not SIGKILL or SIGSTOP)', signals);
+    const got = Array.isArray(signals) ? JSON.stringify(signals) : undefined; // the names themselves say most
+    throw expected('shutdownScope() options.signals to be names of signals a process can catch, such as ["SIGINT", "SIGTERM"] (not SIGKILL or SIGSTOP)', signals, got);
   }
   const controller = new AbortController();
   let state: "new" | "open" | "closed" = "new";
@@ -93,7 +95,7 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
   };
   return {
     [aenter]() {
-      if (state !== "new") throw new TypeError("Expected a fresh shutdownScope() manager, got one already entered: managers are single-use, call shutdownScope() again");
+      if (state !== "new") throw reused("shutdownScope");
       state = "open";
       _open++;
       listen(true);

@@ -1,8 +1,9 @@
 import { chmod, lstat, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _path, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _path, type PathLike } from "./_shared.js";
 
 export interface TempDirOptions {
   /** Where to create it. Default: `os.tmpdir()`. */
@@ -23,13 +24,13 @@ export interface TempDirOptions {
  */
 export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): AsyncContextManager<string, false> {
   if (typeof prefix !== "string" || /[/\\]/.test(prefix) || ["", ".", ".."].includes(prefix)) {
-    throw _expected('tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)', prefix);
+    throw expected('tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)', prefix);
   }
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
-  return _resource("tempDir", async function* () {
+  return contextManager(async function* tempDir() {
     const path = await mkdtemp(`${dir}${sep}${prefix}`); // not join(): it would normalise the prefix away
     yield* _heldUntilExit(path, options.keepOnError);
-  });
+  })();
 }
 
 /** Gives `path` to the block, then removes it on every path (kept on failure with `keepOnError`). */

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _expected, _path, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _path, type PathLike } from "./_shared.js";
 import { _heldUntilExit } from "./temp-dir.js";
 
 export interface TempFileOptions {
@@ -30,12 +31,12 @@ export interface TempFileOptions {
 export function tempFile(options: TempFileOptions = {}): AsyncContextManager<string, false> {
   const { prefix = "asyncwith-", suffix = "" } = options;
   for (const [name, part] of [["prefix", prefix], ["suffix", suffix]] as const) {
-    if (typeof part !== "string" || /[/\\]/.test(part)) throw _expected(`tempFile() options.${name} to be a string without slashes`, part);
+    if (typeof part !== "string" || /[/\\]/.test(part)) throw expected(`tempFile() options.${name} to be a string without slashes`, part);
   }
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempFile() options.dir", options.dir));
-  return _resource("tempFile", async function* () {
+  return contextManager(async function* tempFile() {
     const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
     await writeFile(path, "", { flag: "wx", mode: 0o600 });
     yield* _heldUntilExit(path, options.keepOnError);
-  });
+  })();
 }

@@ -1,8 +1,9 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import { finished } from "node:stream/promises";
-import type { AsyncContextManager } from "@asyncwith/core";
-import { _cleanupAfter, _expected, _ignoreMissing, _path, _resource, type PathLike } from "./_shared.js";
+import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
 export interface WriteStreamOptions {
@@ -38,9 +39,9 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
   const { removeOnError = false, ...streamOptions } = options;
   const flags = streamOptions.flags ?? "w";
   if (removeOnError && !/^w/.test(flags)) {
-    throw _expected('writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)', flags);
+    throw expected('writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)', flags);
   }
-  return _resource("writeStream", async function* () {
+  return contextManager(async function* writeStream() {
     // To know whether the file is ours to remove, create it exclusively first.
     const created = removeOnError && (await _createdHere(file, streamOptions.mode, flags));
     const opened = created ? { ...streamOptions, fd: created } : streamOptions;
@@ -57,7 +58,7 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
     if (!stream.writableEnded) stream.end();
     await finished(stream); // rejects with the stream's error, if it had one
     await _closed(stream);
-  });
+  })();
 }
 
 /** The new file's handle when this call created it; undefined when it existed (and "w" will truncate it). */

@@ -72,7 +72,7 @@ describe("server", () => {
   });
 
   it("rejects bad input, saying what it got", async () => {
-    expect(() => server({} as never)).toThrow("Expected server() to be given a server from createServer(), not yet listening, got {}");
+    expect(() => server({} as never)).toThrow("Expected server() to be given a server from createServer(), not yet listening, got an object");
     expect(() => server(createNetServer(), { port: 70_000 })).toThrow("Expected server() options.port to be an integer from 0 to 65535, got 70000");
     const listening = createNetServer().listen(0, "127.0.0.1");
     await once(listening, "listening");

@@ -100,7 +100,7 @@ describe("shutdownScope (in process)", () => {
   it("refuses unknown names and signals no process can catch, before installing any listener", () => {
     const before = ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s));
     for (const bad of [["SIGNOPE"], ["SIGTERM", "SIGKILL"], ["SIGSTOP"]]) {
-      expect(() => shutdownScope({ signals: bad as never })).toThrow(/^Expected shutdownScope\(\) options.signals to be names of signals a process can catch, such as \["SIGINT", "SIGTERM"\] \(not SIGKILL or SIGSTOP\), got \[/);
+      expect(() => shutdownScope({ signals: bad as never })).toThrow(/^Expected shutdownScope\(\) options.signals to be names of signals a process can catch, such as \["SIGINT", "SIGTERM"\] \(not SIGKILL or SIGSTOP\), got \["/);
     }
     expect(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s))).toEqual(before);
   });
