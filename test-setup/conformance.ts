@@ -50,6 +50,21 @@ function carries(error: any, original: unknown): boolean {
   return false;
 }
 
+/** A driver that opens a fresh resource for each block: the common case. */
+export const driver = <T>(name: string, open: () => Resource<T> | Promise<Resource<T>>, extra: Partial<Driver<T>> = {}): Driver<T> => ({
+  name,
+  run: async (use) => use(await open()),
+  ...extra,
+});
+
+/**
+ * The suite, against each driver. `kit` is the package's own vitest and asyncWith: passed in, so
+ * that workerd's pool never loads a second copy of vitest from outside the package.
+ */
+export function testResourceManagers(kit: Kit, drivers: Driver[]): void {
+  for (const d of drivers) testResourceManager(kit, d);
+}
+
 export function testResourceManager({ describe, it, expect, asyncWith }: Kit, driver: Driver): void {
   const { run, singleUse = true, concurrency = 8 } = driver;
   describe(`${driver.name} (conformance)`, () => {

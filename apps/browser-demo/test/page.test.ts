@@ -62,7 +62,7 @@ describe("browser-demo in real Chromium", () => {
     expect(lines).toContain("caught: something went wrong in the body");
     expect(lines.join("\n")).toContain("got a Promise (did you forget to await it?)");
     expect(lines.join("\n")).toContain("[aenter] but no [aexit]");
-    expect(lines.join("\n")).toContain("contextManager() instances are single-use");
+    expect(lines.join("\n")).toContain("Expected a fresh contextManager() manager, got one already entered: managers are single-use");
     expect(lines.join("\n")).not.toContain("!! no error");
     expect(console).toEqual(lines);
   });

@@ -2,12 +2,10 @@
 // manager of @asyncwith/browser in real Chromium.
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
-import { type Driver, type Resource, testResourceManager } from "../../../test-setup/conformance.ts";
+import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
 import { abortScope, broadcastChannel, objectURL, openDatabase, type Promised, transaction, webLock } from "../src/index.ts";
 
-const kit = { describe, it, expect, asyncWith };
 const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
-const driver = <T>(name: string, open: () => Resource<T>, extra: Partial<Driver<T>> = {}): Driver<T> => ({ name, run: (use) => use(open()), ...extra });
 
 /** A database with one store, open for `use`, closed and deleted after. */
 async function withDatabase<R>(use: (db: IDBDatabase) => Promise<R>): Promise<R> {
@@ -66,4 +64,4 @@ const drivers: Driver[] = [
   driver("abortScope", () => ({ manager: abortScope(), isOpen: (signal: AbortSignal) => !signal.aborted })),
 ];
 
-for (const d of drivers) testResourceManager(kit, d);
+testResourceManagers({ describe, it, expect, asyncWith }, drivers);

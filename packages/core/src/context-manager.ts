@@ -11,6 +11,8 @@ export interface ContextManagerOptions {
    * swallows the error is a TypeError that says how to declare it. Default: false.
    */
   suppresses?: boolean;
+  /** How errors name the manager: `name()`. Default: the generator function's name (bundlers may rename it). */
+  name?: string;
 }
 
 /**
@@ -27,12 +29,12 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   /** How errors name it: `fileLock()` for `async function* fileLock()`, else "generator". */
   #label: string;
 
-  constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses = false) {
+  constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses = false, name = fn.name) {
     this.#fn = fn;
     this.#this = thisArg;
     this.#args = args;
     this.#suppresses = suppresses;
-    this.#label = fn.name ? `${fn.name}()` : "generator";
+    this.#label = name ? `${name}()` : "generator";
   }
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
@@ -107,7 +109,7 @@ const kindOf = (x: unknown): string | undefined => (tag(x) === "Generator" ? "a 
  */
 export function contextManager<A extends unknown[], T, This = unknown>(
   fn: (this: This, ...args: A) => Generator<T>,
-  options?: { suppresses?: false },
+  options?: { suppresses?: false; name?: string },
 ): (this: This, ...args: A) => GeneratorContextManager<T, false>;
 export function contextManager<A extends unknown[], T, This = unknown>(
   fn: (this: This, ...args: A) => Generator<T>,
@@ -122,7 +124,8 @@ export function contextManager<A extends unknown[], T, This = unknown>(
     throw expected("an async generator function (async function*)", fn, kind ? `${kind === "AsyncFunction" ? "an async" : "a sync generator"} function: write async function* and yield the value` : undefined);
   }
   const suppresses = options?.suppresses === true;
+  const name = options?.name;
   return function (this: This, ...args: A) {
-    return new GeneratorContextManager<T, boolean>(fn, this, args, suppresses);
+    return new GeneratorContextManager<T, boolean>(fn, this, args, suppresses, name);
   };
 }

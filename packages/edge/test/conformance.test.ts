@@ -4,15 +4,9 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
-import { type Driver, type Resource, testResourceManager } from "../../../test-setup/conformance.ts";
+import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
 import { d1Batch, durableLock, durableTransaction, type HeldDurableLock, requestScope, rpcStub } from "../src/index.ts";
 
-const kit = { describe, it, expect, asyncWith };
-const driver = <T>(name: string, open: () => Resource<T> | Promise<Resource<T>>, extra: Partial<Driver<T>> = {}): Driver<T> => ({
-  name,
-  run: async (use) => use(await open()),
-  ...extra,
-});
 
 const drivers: Driver[] = [
   driver("requestScope", () => ({ manager: requestScope(createExecutionContext()), isOpen: (scope) => !scope.disposed }), { singleUse: false }),
@@ -45,4 +39,4 @@ const drivers: Driver[] = [
   })),
 ];
 
-for (const d of drivers) testResourceManager(kit, d);
+testResourceManagers({ describe, it, expect, asyncWith }, drivers);

@@ -44,7 +44,7 @@ export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): A
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {
     throw expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
   }
-  return contextManager(async function* atomicWrite() {
+  return contextManager(async function* () {
     const target = _realPath(requested); // a symlink stays a link: its target gets the new content
     const release = await _serialise(target);
     try {
@@ -88,7 +88,7 @@ export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): A
     } finally {
       release();
     }
-  })();
+  }, { name: "atomicWrite" })();
 }
 
 /** The target's owner (when we are allowed to give it: root) and its exact mode, which umask narrowed. */

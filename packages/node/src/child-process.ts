@@ -56,7 +56,7 @@ export function childProcess(command: string, args: readonly string[] = [], opti
   const { grace: graceOption = 5_000, check = true, interactive = _terminalStdin(options.stdio), extendEnv = true, ...spawnOptions } = options;
   const grace = _ms("childProcess() options.grace", graceOption);
   const env = extendEnv && spawnOptions.env ? { ...process.env, ...spawnOptions.env } : spawnOptions.env;
-  return contextManager(async function* childProcess() {
+  return contextManager(async function* () {
     // Own session and group (setsid): the whole tree can be signalled at once, and a terminal's
     // Ctrl-C reaches only us, so the exit decides what happens to the child.
     const group = !interactive && process.platform !== "win32";
@@ -79,7 +79,7 @@ export function childProcess(command: string, args: readonly string[] = [], opti
     } finally {
       forget();
     }
-  })();
+  }, { name: "childProcess" })();
 }
 
 /** Resolves with the exit code and signal once the child has exited (even if it already has). */

@@ -51,7 +51,7 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
   if (stale < _staleFloor) throw expected(`fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`, stale);
   const retry = _ms("fileLock() options.retryInterval", options.retryInterval ?? 50);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw expected("fileLock() options.signal to be an AbortSignal", signal);
-  return contextManager(async function* fileLock() {
+  return contextManager(async function* () {
     if (_heldHere.has(lockPath)) throw _reentered(lockPath);
     _heldHere.add(lockPath);
     try {
@@ -75,7 +75,7 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
     } finally {
       _heldHere.delete(lockPath);
     }
-  })();
+  }, { name: "fileLock" })();
 }
 
 /** Aborts `lost` (with an error saying why) once the epoch is no longer ours; else beats. */

@@ -28,7 +28,7 @@ export interface ReadStreamOptions {
  */
 export function readStream(path: PathLike, options: ReadStreamOptions = {}): AsyncContextManager<ReadStream, false> {
   const file = _path("readStream()", path);
-  return contextManager(async function* readStream() {
+  return contextManager(async function* () {
     const stream = await _opened(createReadStream(file, { ...options, autoClose: true, emitClose: true }));
     try {
       yield stream;
@@ -41,5 +41,5 @@ export function readStream(path: PathLike, options: ReadStreamOptions = {}): Asy
     stream.destroy();
     await _closed(stream);
     if (unseen) throw unseen;
-  })();
+  }, { name: "readStream" })();
 }

@@ -32,7 +32,7 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
   const { port = 0, host } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw expected("server() options.port to be an integer from 0 to 65535", port);
   const grace = _ms("server() options.grace", options.grace ?? 10_000);
-  return contextManager(async function* server() {
+  return contextManager(async function* () {
     if (instance.listening) throw expected("a server that is not listening yet (server() listens for you)", "one already listening");
     const sockets = new Set<Socket>();
     const track = (socket: Socket) => {
@@ -49,7 +49,7 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
       return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
     }
     await _shutDown(instance, sockets, grace).finally(stopTracking);
-  })();
+  }, { name: "server" })();
 }
 
 async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number): Promise<void> {

@@ -27,10 +27,10 @@ export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): As
     throw expected('tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)', prefix);
   }
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
-  return contextManager(async function* tempDir() {
+  return contextManager(async function* () {
     const path = await mkdtemp(`${dir}${sep}${prefix}`); // not join(): it would normalise the prefix away
     yield* _heldUntilExit(path, options.keepOnError);
-  })();
+  }, { name: "tempDir" })();
 }
 
 /** Gives `path` to the block, then removes it on every path (kept on failure with `keepOnError`). */

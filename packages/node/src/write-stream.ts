@@ -41,7 +41,7 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
   if (removeOnError && !/^w/.test(flags)) {
     throw expected('writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)', flags);
   }
-  return contextManager(async function* writeStream() {
+  return contextManager(async function* () {
     // To know whether the file is ours to remove, create it exclusively first.
     const created = removeOnError && (await _createdHere(file, streamOptions.mode, flags));
     const opened = created ? { ...streamOptions, fd: created } : streamOptions;
@@ -58,7 +58,7 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
     if (!stream.writableEnded) stream.end();
     await finished(stream); // rejects with the stream's error, if it had one
     await _closed(stream);
-  })();
+  }, { name: "writeStream" })();
 }
 
 /** The new file's handle when this call created it; undefined when it existed (and "w" will truncate it). */

@@ -5,12 +5,10 @@ import { createServer } from "node:http";
 import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
-import { type Driver, type Resource, testResourceManager } from "../../../test-setup/conformance.ts";
+import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
 import { atomicWrite, childProcess, fileLock, openFile, readStream, server, shutdownScope, tempDir, tempFile, writeStream } from "../src/index.ts";
 import { lockHeld, scratch } from "./helpers.ts";
 
-const kit = { describe, it, expect, asyncWith };
-const driver = <T>(name: string, open: () => Resource<T>, extra: Partial<Driver<T>> = {}): Driver<T> => ({ name, run: (use) => use(open()), ...extra });
 const input = () => {
   const path = join(scratch(), "input.txt");
   writeFileSync(path, "some data");
@@ -40,4 +38,4 @@ const drivers: Driver[] = [
   }),
 ];
 
-for (const d of drivers) testResourceManager(kit, d);
+testResourceManagers({ describe, it, expect, asyncWith }, drivers);

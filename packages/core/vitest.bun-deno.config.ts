@@ -6,7 +6,7 @@ import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/**/*.node.test.ts"],
+    exclude: ["test/**/*.node.test.ts", "test/**/*.runtimes.test.ts"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     ...reportAs(`core (${runtimeLabel()})`),

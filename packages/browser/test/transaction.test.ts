@@ -1,90 +1,7 @@
 import { asyncWith, SuppressedError } from "@asyncwith/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EarlyCommitError, openDatabase, transaction } from "../src/index.ts";
-
-const names: string[] = [];
-afterEach(async () => {
-  for (const name of names.splice(0)) {
-    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(name), { onsuccess: resolve, onerror: resolve, onblocked: resolve }));
-  }
-});
-
-/** A fresh database with two stores, "accounts" (keyPath id) and "log" (auto-increment). */
-function bank(version = 1) {
-  const name = `db-${crypto.randomUUID()}`;
-  names.push(name);
-  return openDatabase(name, version, {
-    upgrade(db) {
-      db.createObjectStore("accounts", { keyPath: "id" });
-      db.createObjectStore("log", { autoIncrement: true });
-    },
-  });
-}
-
-type Account = { id: string; balance: number };
-const snapshot = (db: IDBDatabase) =>
-  asyncWith(transaction(db, ["accounts", "log"]), async (tx) => ({
-    accounts: await tx.objectStore("accounts").getAll(),
-    log: await tx.objectStore("log").getAll(),
-  }));
-const seed = (db: IDBDatabase) =>
-  asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
-    await tx.objectStore("accounts").put({ id: "alice", balance: 100 });
-    await tx.objectStore("accounts").put({ id: "bob", balance: 0 });
-  });
-
-describe("openDatabase (real IndexedDB in Chromium)", () => {
-  it("gives the database after the upgrade, and closes it on exit", async () => {
-    const db = await asyncWith(bank(), (db) => {
-      expect([...db.objectStoreNames].sort()).toEqual(["accounts", "log"]);
-      return db;
-    });
-    expect(() => db.transaction("accounts")).toThrow(/closing|closed/i);
-  });
-
-  it("an upgrade that throws aborts the version change: the enter rejects with that very error", async () => {
-    const name = `db-${crypto.randomUUID()}`;
-    names.push(name);
-    await asyncWith(openDatabase(name, 1, { upgrade: (db) => void db.createObjectStore("v1") }), () => {});
-    const error = new Error("migration failed");
-    let ran = false;
-    await expect(asyncWith(openDatabase(name, 2, { upgrade: (db) => {
-      db.createObjectStore("v2");
-      throw error;
-    } }), () => (ran = true))).rejects.toBe(error);
-    expect(ran).toBe(false);
-    const [version, stores] = await asyncWith(openDatabase(name), (db) => [db.version, [...db.objectStoreNames]]);
-    expect([version, stores]).toEqual([1, ["v1"]]);
-  });
-
-  it("refuses an async upgrade: the version change is aborted (no half schema) and the enter says upgrade must be synchronous", async () => {
-    const name = `db-${crypto.randomUUID()}`;
-    names.push(name);
-    await asyncWith(openDatabase(name, 1, { upgrade: (db) => void db.createObjectStore("v1") }), () => {});
-    const upgrade = async (db: IDBDatabase) => {
-      db.createObjectStore("v2-a");
-      await new Promise((resolve) => setTimeout(resolve));
-      db.createObjectStore("v2-b"); // would fail: the version change is over by now
-    };
-    // @ts-expect-error an async upgrade is a type error (NotAPromise)
-    const opening = asyncWith(openDatabase(name, 2, { upgrade }), () => {});
-    await expect(opening).rejects.toThrow("Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await");
-    await expect(opening).rejects.toBeInstanceOf(TypeError);
-    const [version, stores] = await asyncWith(openDatabase(name), (db) => [db.version, [...db.objectStoreNames]]);
-    expect([version, stores]).toEqual([1, ["v1"]]);
-  });
-
-  it("calls blocked while an older connection stays open", async () => {
-    const name = `db-${crypto.randomUUID()}`;
-    names.push(name);
-    const seen: unknown[] = [];
-    await asyncWith(openDatabase(name, 1), async (old) => {
-      const upgrading = asyncWith(openDatabase(name, 2, { blocked: (from, to) => (seen.push([from, to]), old.close()) }), (db) => db.version);
-      expect(await upgrading).toBe(2);
-    });
-    expect(seen).toEqual([[1, 2]]);
-  });
-});
+import { type Account, bank, freshName, seed, snapshot } from "./idb.ts";
 
 describe("transaction (real IndexedDB in Chromium)", () => {
   it("commits on success, resolving only once the data is durable (complete)", async () => {
@@ -210,8 +127,7 @@ describe("transaction (real IndexedDB in Chromium)", () => {
   });
 
   it("wraps indexes and keeps non-request members as they are", async () => {
-    const name = `db-${crypto.randomUUID()}`;
-    names.push(name);
+    const name = freshName();
     await asyncWith(openDatabase(name, 1, { upgrade: (db) => db.createObjectStore("people", { keyPath: "id" }).createIndex("by-age", "age") }), async (db) => {
       await asyncWith(transaction(db, "people", "readwrite"), async (tx) => {
         expect(tx.mode).toBe("readwrite");
