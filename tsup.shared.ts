@@ -5,7 +5,15 @@ import type { Options } from "tsup";
 
 export function library(entries: string[] = ["src/index.ts"], external: string[] = []): Options[] {
   return [
-    { entry: ["src/*.ts", "!src/*.d.ts"], format: ["esm"], bundle: false, dts: { entry: entries }, clean: true, target: "es2022", sourcemap: true },
+    {
+      entry: ["src/*.ts", "!src/*.d.ts"],
+      format: ["esm"],
+      bundle: false,
+      dts: { entry: entries },
+      clean: true,
+      target: "es2022",
+      sourcemap: true,
+    },
     { entry: entries, format: ["cjs"], dts: true, target: "es2022", sourcemap: true, external },
   ];
 }

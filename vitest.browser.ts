@@ -10,12 +10,22 @@ export function chromiumPath(): string {
   try {
     return execFileSync("sh", ["-c", "command -v chromium"], { encoding: "utf8" }).trim();
   } catch {
-    throw new Error("Expected a Chromium for the browser tests, got none: install Debian's `chromium` (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary. `npm test` installs it when it can.");
+    throw new Error(
+      "Expected a Chromium for the browser tests, got none: install Debian's `chromium` (apt-get install chromium) or set CHROMIUM_PATH to a Chromium binary. `npm test` installs it when it can.",
+    );
   }
 }
 
 /** Flags for headless Chromium as root on a closed network (no sandbox, no background traffic). */
-export const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 /** vitest browser mode in real headless Chromium, through Playwright. */
 export function chromium() {

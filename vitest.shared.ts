@@ -10,7 +10,8 @@ export function reportAs(name: string) {
 
 /** The runtime this config is loaded in, for report names: "node 20", "node 24", "bun", "deno". */
 export function runtimeLabel(): string {
-  const versions = (globalThis as { process?: { versions: Record<string, string | undefined> } }).process?.versions ?? {};
+  const versions =
+    (globalThis as { process?: { versions: Record<string, string | undefined> } }).process?.versions ?? {};
   if ((globalThis as { Deno?: unknown }).Deno) return "deno";
   if (versions.bun) return "bun";
   return `node ${versions.node?.split(".")[0]}`;

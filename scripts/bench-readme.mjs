@@ -6,62 +6,131 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { markdownTable } from "./lib/reports.mjs";
 
 const dir = new URL("../.bench-results/", import.meta.url);
-const load = (name) => (existsSync(new URL(name, dir)) ? JSON.parse(readFileSync(new URL(name, dir), "utf8")) : undefined);
-const runs = readdirSync(dir).filter((f) => /^core \(node \d+\)\.json$/.test(f)).sort().map(load);
+const load = (name) =>
+  existsSync(new URL(name, dir)) ? JSON.parse(readFileSync(new URL(name, dir), "utf8")) : undefined;
+const runs = readdirSync(dir)
+  .filter((f) => /^core \(node \d+\)\.json$/.test(f))
+  .sort()
+  .map(load);
 if (!runs.length || runs.some((r) => r.quick)) {
-  console.error("Expected full (not --quick) core bench results in .bench-results/, got none: run `npm run bench` first.");
+  console.error(
+    "Expected full (not --quick) core bench results in .bench-results/, got none: run `npm run bench` first.",
+  );
   process.exit(1);
 }
 const sizes = load("sizes.json");
 const node = load("node (node 20).json");
 
-const ratioIn = (run, title, construct) => Number(run.tables.find((t) => t.title.startsWith(title))?.rows.find((r) => r.construct === construct)?.["× baseline"]);
+const ratioIn = (run, title, construct) =>
+  Number(
+    run.tables.find((t) => t.title.startsWith(title))?.rows.find((r) => r.construct === construct)?.["× baseline"],
+  );
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
 
 // 1. Context managers against the alternatives, per runtime.
 const first = "context managers";
-const constructs = [...new Set(runs.flatMap((r) => r.tables.find((t) => t.title.startsWith(first)).rows.map((row) => row.construct)))];
-const comparison = markdownTable(["construct", ...runs.map((r) => `× try/finally, ${r.node}`), "extra microtask ticks"], constructs.map((c) => [
-  c, ...runs.map((r) => fmt(ratioIn(r, first, c))), String(runs.at(-1).tables[0].rows.find((row) => row.construct === c)?.["extra ticks"] ?? "—"),
-]));
+const constructs = [
+  ...new Set(runs.flatMap((r) => r.tables.find((t) => t.title.startsWith(first)).rows.map((row) => row.construct))),
+];
+const comparison = markdownTable(
+  ["construct", ...runs.map((r) => `× try/finally, ${r.node}`), "extra microtask ticks"],
+  constructs.map((c) => [
+    c,
+    ...runs.map((r) => fmt(ratioIn(r, first, c))),
+    String(runs.at(-1).tables[0].rows.find((row) => row.construct === c)?.["extra ticks"] ?? "—"),
+  ]),
+);
 
 // 2. The goals, computed from the same runs.
 const latest = runs.at(-1); // Node 24: the one with native await using
 const nativeUsing = ratioIn(latest, first, "await using (native)");
-const perOp = (run) => run.tables.filter((t) => t.title.startsWith("exit stacks per operation")).map((t) => ({ op: t.title.replace(/^exit stacks per operation: (.*), as a ratio.*$/, "$1"), rows: t.rows }));
+const perOp = (run) =>
+  run.tables
+    .filter((t) => t.title.startsWith("exit stacks per operation"))
+    .map((t) => ({ op: t.title.replace(/^exit stacks per operation: (.*), as a ratio.*$/, "$1"), rows: t.rows }));
 const times = (rows, name) => Number(rows.find((r) => r.construct === name)?.["× baseline"]);
 const goals = [];
 for (const c of ["asyncWith", "contextManager", "AsyncExitStack, one callback"]) {
   const mine = ratioIn(latest, first, c);
-  goals.push([`${c} faster than native \`await using\` (${latest.node})`, `${fmt(mine)} vs ${fmt(nativeUsing)}`, mine < nativeUsing ? "met" : "not met"]);
+  goals.push([
+    `${c} faster than native \`await using\` (${latest.node})`,
+    `${fmt(mine)} vs ${fmt(nativeUsing)}`,
+    mine < nativeUsing ? "met" : "not met",
+  ]);
 }
 for (const { op, rows } of perOp(latest)) {
   const native = times(rows, "AsyncDisposableStack (native)");
-  goals.push([`AsyncExitStack ≥ 3× faster than native AsyncDisposableStack: ${op}`, `${fmt(native)}×`, native >= 3 ? "met" : "not met"]);
+  goals.push([
+    `AsyncExitStack ≥ 3× faster than native AsyncDisposableStack: ${op}`,
+    `${fmt(native)}×`,
+    native >= 3 ? "met" : "not met",
+  ]);
 }
 for (const run of runs) {
   for (const { op, rows } of perOp(run)) {
     const coreJs = times(rows, "core-js AsyncDisposableStack");
-    goals.push([`AsyncExitStack ≥ 10× faster than core-js (${run.node}): ${op}`, `${fmt(coreJs)}×`, coreJs >= 10 ? "met" : "not met"]);
+    goals.push([
+      `AsyncExitStack ≥ 10× faster than core-js (${run.node}): ${op}`,
+      `${fmt(coreJs)}×`,
+      coreJs >= 10 ? "met" : "not met",
+    ]);
   }
 }
 for (const run of runs) {
   const floor = ratioIn(run, "contextManager, as a ratio to its floor", "contextManager");
-  goals.push([`contextManager ≤ 1.10× the same async generator driven by hand (${run.node})`, `${fmt(floor)}×`, floor <= 1.1 ? "met" : "not met"]);
+  goals.push([
+    `contextManager ≤ 1.10× the same async generator driven by hand (${run.node})`,
+    `${fmt(floor)}×`,
+    floor <= 1.1 ? "met" : "not met",
+  ]);
   const one = ratioIn(run, first, "AsyncExitStack, one callback");
-  goals.push([`AsyncExitStack, one callback ≤ 1.5× hand-written try/finally (${run.node})`, `${fmt(one)}×`, one <= 1.5 ? "met" : "not met"]);
+  goals.push([
+    `AsyncExitStack, one callback ≤ 1.5× hand-written try/finally (${run.node})`,
+    `${fmt(one)}×`,
+    one <= 1.5 ? "met" : "not met",
+  ]);
 }
 for (const run of runs) {
   const million = run.unwinding.filter((r) => r.stack === "AsyncExitStack" && r.callbacks === "1,000,000");
-  for (const r of million) goals.push([`1e6 ${r.kind} callbacks at ≤ 200 bytes each (${run.node})`, `${r["bytes/callback"]} B`, r["bytes/callback"] <= 200 ? "met" : "not met"]);
-  for (const r of million) goals.push([`1e6 ${r.kind} callbacks unwound in < 300 ms (${run.node})`, `${r["unwind ms"]} ms`, r["unwind ms"] < 300 ? "met" : "not met"]);
+  for (const r of million)
+    goals.push([
+      `1e6 ${r.kind} callbacks at ≤ 200 bytes each (${run.node})`,
+      `${r["bytes/callback"]} B`,
+      r["bytes/callback"] <= 200 ? "met" : "not met",
+    ]);
+  for (const r of million)
+    goals.push([
+      `1e6 ${r.kind} callbacks unwound in < 300 ms (${run.node})`,
+      `${r["unwind ms"]} ms`,
+      r["unwind ms"] < 300 ? "met" : "not met",
+    ]);
 }
 const goalTable = markdownTable(["goal", "measured", ""], goals);
 
 // 3. Unwinding, 4. sizes, 5. the Node adapter.
-const unwinding = markdownTable(["runtime", "stack", "callbacks", "kind", "unwind ms", "bytes/callback"], runs.flatMap((run) => run.unwinding.map((r) => [run.node, r.stack, r.callbacks, r.kind, r["unwind ms"], r["bytes/callback"]])));
-const sizeTable = sizes ? markdownTable(["bundle", "bytes (min+gzip)", "budget", "goal"], sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal])) : "(run `npm run sizes`)";
-const nodeTables = node ? node.tables.map((t) => `${t.title}:\n\n${markdownTable(["construct", "× baseline"], t.rows.map((r) => [r.construct, r["× baseline"]]))}`).join("\n\n") : "";
+const unwinding = markdownTable(
+  ["runtime", "stack", "callbacks", "kind", "unwind ms", "bytes/callback"],
+  runs.flatMap((run) =>
+    run.unwinding.map((r) => [run.node, r.stack, r.callbacks, r.kind, r["unwind ms"], r["bytes/callback"]]),
+  ),
+);
+const sizeTable = sizes
+  ? markdownTable(
+      ["bundle", "bytes (min+gzip)", "budget", "goal"],
+      sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal]),
+    )
+  : "(run `npm run sizes`)";
+const nodeTables = node
+  ? node.tables
+      .map(
+        (t) =>
+          `${t.title}:\n\n${markdownTable(
+            ["construct", "× baseline"],
+            t.rows.map((r) => [r.construct, r["× baseline"]]),
+          )}`,
+      )
+      .join("\n\n")
+  : "";
 
 const page = `# Benchmarks and sizes
 

@@ -5,7 +5,15 @@
 //   npm run bench  install what is needed, build, run the benchmarks (pass --quick for a short run)
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureChromium, ensureNode24, ensurePnpm, ensureRuntimes, installDependencies, root, turbo } from "./lib/setup.mjs";
+import {
+  ensureChromium,
+  ensureNode24,
+  ensurePnpm,
+  ensureRuntimes,
+  installDependencies,
+  root,
+  turbo,
+} from "./lib/setup.mjs";
 import { run } from "./lib/sh.mjs";
 import { matrix } from "./lib/matrix.mjs";
 import { summarize } from "./lib/summary.mjs";
@@ -32,16 +40,30 @@ function test() {
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
-  const tested = turbo(["run", "build", "typecheck", "lint", "test", "test:browser", "test:workerd", "test:runtimes", "--continue"]);
+  console.log("Formatting (prettier --check; `pnpm format` fixes it)");
+  const formatted = run("pnpm", ["run", "--silent", "lint:format"], { cwd: root });
+  const tested = turbo([
+    "run",
+    "build",
+    "typecheck",
+    "lint",
+    "test",
+    "test:browser",
+    "test:workerd",
+    "test:runtimes",
+    "--continue",
+  ]);
   // What a newcomer gets: the packed packages in fresh projects, every README example type-checked
   // and run, and the consumer matrix of TypeScript configurations (scripts/consumers).
   console.log("\nREADME examples and consumer matrix, against the packed packages (scripts/consumers)");
-  const consumers = run("pnpm", ["exec", "vitest", "run", "--config", "scripts/consumers/vitest.config.ts"], { cwd: root });
+  const consumers = run("pnpm", ["exec", "vitest", "run", "--config", "scripts/consumers/vitest.config.ts"], {
+    cwd: root,
+  });
   // The short benchmark: timings are printed, not judged; microtask ticks and sizes over budget fail.
   console.log("\nShort benchmark (pnpm bench --quick): fails only on microtask ticks or bundle sizes over budget");
   const timed = turbo(["run", "bench", "--filter=@asyncwith/core", "--output-logs=full", "--", "--quick"]);
   const benched = run("node", [join(root, "scripts", "sizes.mjs")], { cwd: root }) || timed;
-  const status = tested || consumers || benched;
+  const status = formatted || tested || consumers || benched;
   const { passed, failed, rows } = summarize(results);
   console.log(`\nTest results (${rows.length} runs):\n${rows.join("\n")}`);
   console.log(`\nRuntime matrix (\`npm run matrix\` writes it into the README):\n\n${matrix(results)}`);

@@ -12,6 +12,8 @@ mkdirSync(results, { recursive: true });
 writeFileSync(new URL("sizes.json", results), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 const over = rows.filter((row) => row.over);
 if (over.length) {
-  console.error(`Over budget: ${over.map((row) => `${row.bundle} ${row["bytes (min+gzip)"]} > ${row.budget}`).join("; ")}`);
+  console.error(
+    `Over budget: ${over.map((row) => `${row.bundle} ${row["bytes (min+gzip)"]} > ${row.budget}`).join("; ")}`,
+  );
   process.exit(1);
 }

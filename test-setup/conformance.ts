@@ -40,7 +40,10 @@ const aenter = Symbol.for("asyncwith.aenter");
 /** Counts the exits asyncWith makes, passing everything through unchanged. */
 function counted(manager: any) {
   const count = { exits: 0 };
-  const wrapped = { [aenter]: () => manager[aenter](), [aexit]: (failure: unknown) => (count.exits++, manager[aexit](failure)) };
+  const wrapped = {
+    [aenter]: () => manager[aenter](),
+    [aexit]: (failure: unknown) => (count.exits++, manager[aexit](failure)),
+  };
   return [wrapped, count] as const;
 }
 
@@ -51,7 +54,11 @@ function carries(error: any, original: unknown): boolean {
 }
 
 /** A driver that opens a fresh resource for each block: the common case. */
-export const driver = <T>(name: string, open: () => Resource<T> | Promise<Resource<T>>, extra: Partial<Driver<T>> = {}): Driver<T> => ({
+export const driver = <T>(
+  name: string,
+  open: () => Resource<T> | Promise<Resource<T>>,
+  extra: Partial<Driver<T>> = {},
+): Driver<T> => ({
   name,
   run: async (use) => use(await open()),
   ...extra,
@@ -136,10 +143,14 @@ export function testResourceManager({ describe, it, expect, asyncWith }: Kit, dr
           }).catch((e: unknown) => e),
         );
         expect(carries(thrown, error)).toBe(true);
-        await expect(run((r) => asyncWith(r.manager, async (value) => {
-          await r.sabotage!(value);
-          await r.finish?.(value);
-        }))).rejects.toBeDefined();
+        await expect(
+          run((r) =>
+            asyncWith(r.manager, async (value) => {
+              await r.sabotage!(value);
+              await r.finish?.(value);
+            }),
+          ),
+        ).rejects.toBeDefined();
       });
     }
   });

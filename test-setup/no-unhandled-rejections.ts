@@ -11,7 +11,9 @@ export function failOnUnhandledRejections(afterEach: (fn: () => Promise<void>) =
     node.on("unhandledRejection", (reason: unknown, promise: unknown) => void unhandled.set(promise, reason));
     node.on("rejectionHandled", (promise: unknown) => void unhandled.delete(promise));
   } else {
-    const events = globalThis as unknown as { addEventListener(type: string, listener: (e: { promise: unknown; reason: unknown }) => void): void };
+    const events = globalThis as unknown as {
+      addEventListener(type: string, listener: (e: { promise: unknown; reason: unknown }) => void): void;
+    };
     events.addEventListener("unhandledrejection", (e) => void unhandled.set(e.promise, e.reason));
     events.addEventListener("rejectionhandled", (e) => void unhandled.delete(e.promise));
   }
@@ -23,6 +25,9 @@ export function failOnUnhandledRejections(afterEach: (fn: () => Promise<void>) =
     if (unhandled.size === 0) return;
     const reasons = [...unhandled.values()];
     unhandled.clear();
-    throw new AggregateError(reasons, `This test left ${reasons.length} unhandled rejection(s): ${reasons.map(String).join("; ")}`);
+    throw new AggregateError(
+      reasons,
+      `This test left ${reasons.length} unhandled rejection(s): ${reasons.map(String).join("; ")}`,
+    );
   });
 }

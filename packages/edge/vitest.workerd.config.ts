@@ -10,7 +10,10 @@ export default defineConfig({
       miniflare: {
         compatibilityDate: "2026-04-01",
         compatibilityFlags: ["nodejs_compat"],
-        durableObjects: { STORE: { className: "Store", useSQLite: true }, LOCKS: { className: "DurableLock", useSQLite: true } },
+        durableObjects: {
+          STORE: { className: "Store", useSQLite: true },
+          LOCKS: { className: "DurableLock", useSQLite: true },
+        },
         d1Databases: ["DB"],
       },
     }),

@@ -26,28 +26,49 @@ const examples = extracted.flatMap((r) => r.examples);
 beforeAll(() => {
   const packed = join(project, "packed");
   mkdirSync(packed);
-  for (const name of packages) execFileSync("pnpm", ["pack", "--pack-destination", packed], { cwd: join(repo, "packages", name), stdio: "ignore" });
-  const version = (dir: string, dep: string) => JSON.parse(readFileSync(join(repo, dir, "package.json"), "utf8")).devDependencies[dep];
-  const tarballs = Object.fromEntries(readdirSync(packed).map((file) => [`@asyncwith/${file.replace(/^asyncwith-(\w+)-.*$/, "$1")}`, `file:./packed/${file}`]));
-  writeFileSync(join(project, "package.json"), JSON.stringify({
-    private: true,
-    type: "module",
-    dependencies: {
-      ...tarballs,
-      typescript: version(".", "typescript"),
-      "typescript-5.2": "npm:typescript@5.2.2",
-      "@types/node": version(".", "@types/node"),
-      "@cloudflare/workers-types": version("packages/edge", "@cloudflare/workers-types"),
-      hono: version("packages/edge", "hono"),
-      esbuild: version(".", "esbuild"),
-    },
-  }, null, 2));
+  for (const name of packages)
+    execFileSync("pnpm", ["pack", "--pack-destination", packed], {
+      cwd: join(repo, "packages", name),
+      stdio: "ignore",
+    });
+  const version = (dir: string, dep: string) =>
+    JSON.parse(readFileSync(join(repo, dir, "package.json"), "utf8")).devDependencies[dep];
+  const tarballs = Object.fromEntries(
+    readdirSync(packed).map((file) => [
+      `@asyncwith/${file.replace(/^asyncwith-(\w+)-.*$/, "$1")}`,
+      `file:./packed/${file}`,
+    ]),
+  );
+  writeFileSync(
+    join(project, "package.json"),
+    JSON.stringify(
+      {
+        private: true,
+        type: "module",
+        dependencies: {
+          ...tarballs,
+          typescript: version(".", "typescript"),
+          "typescript-5.2": "npm:typescript@5.2.2",
+          "@types/node": version(".", "@types/node"),
+          "@cloudflare/workers-types": version("packages/edge", "@cloudflare/workers-types"),
+          hono: version("packages/edge", "hono"),
+          esbuild: version(".", "esbuild"),
+        },
+      },
+      null,
+      2,
+    ),
+  );
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, stdio: "inherit" });
   // The consumer files, once as ES modules and once in a CommonJS package.
-  for (const [dir, type] of [["esm", "module"], ["cjs", "commonjs"]]) {
+  for (const [dir, type] of [
+    ["esm", "module"],
+    ["cjs", "commonjs"],
+  ]) {
     mkdirSync(join(project, dir));
     writeFileSync(join(project, dir, "package.json"), JSON.stringify({ type }));
-    for (const name of fixtures) writeFileSync(join(project, dir, `${name}.ts`), readFileSync(new URL(`./fixtures/${name}.ts`, import.meta.url)));
+    for (const name of fixtures)
+      writeFileSync(join(project, dir, `${name}.ts`), readFileSync(new URL(`./fixtures/${name}.ts`, import.meta.url)));
   }
   // The examples, each a module as pasted, next to its README's prelude.
   const dir = join(project, "examples");
@@ -67,11 +88,22 @@ function tsc(version: keyof typeof typescripts, name: string, config: object): s
   return result.status === 0 ? "" : `${result.stdout}${result.stderr}`;
 }
 
-const strict = { strict: true, skipLibCheck: false, target: "ES2022", noEmitOnError: false, allowImportingTsExtensions: false };
+const strict = {
+  strict: true,
+  skipLibCheck: false,
+  target: "ES2022",
+  noEmitOnError: false,
+  allowImportingTsExtensions: false,
+};
 const libs = {
   node: { lib: ["ES2022", "ESNext.Disposable"], types: ["node"], module: "NodeNext", moduleResolution: "NodeNext" },
   browser: { lib: ["ES2022", "ESNext.Disposable", "DOM"], types: [], module: "ESNext", moduleResolution: "Bundler" },
-  workerd: { lib: ["ES2022", "ESNext.Disposable"], types: ["@cloudflare/workers-types"], module: "ESNext", moduleResolution: "Bundler" },
+  workerd: {
+    lib: ["ES2022", "ESNext.Disposable"],
+    types: ["@cloudflare/workers-types"],
+    module: "ESNext",
+    moduleResolution: "Bundler",
+  },
 };
 
 describe("README examples, against the packed packages", () => {
@@ -118,7 +150,9 @@ describe("README examples, against the packed packages", () => {
         const errors: string[] = [];
         page.on("pageerror", (error) => errors.push(String(error)));
         await page.goto(`${serve!.url}/${example.name}.html`);
-        const outcome = await page.waitForFunction(() => (globalThis as { outcome?: string }).outcome, undefined, { timeout: 30_000 });
+        const outcome = await page.waitForFunction(() => (globalThis as { outcome?: string }).outcome, undefined, {
+          timeout: 30_000,
+        });
         expect({ outcome: await outcome.jsonValue(), errors }).toEqual({ outcome: "ok", errors: [] });
         await page.close();
       });
@@ -136,7 +170,9 @@ describe("README examples, against the packed packages", () => {
           modules: true,
           script,
           compatibilityDate: "2025-09-01",
-          durableObjects: lock ? { LOCKS: { className: "DurableLock", useSQLite: true } } : { OBJECT: { className: "Counter", useSQLite: true } },
+          durableObjects: lock
+            ? { LOCKS: { className: "DurableLock", useSQLite: true } }
+            : { OBJECT: { className: "Counter", useSQLite: true } },
           analyticsEngineDatasets: { AUDIT: { dataset: "audit" } },
         });
         try {
@@ -171,7 +207,10 @@ describe("consumer matrix: each package's typical use, type-checked with skipLib
         const files = used.includes("edge") && version !== "5.2" ? [...used, "edge-hono"] : used;
         const name = `TypeScript ${version}, ${resolution}, ${environment}: ${files.join(" + ")}`;
         it(name, () => {
-          const config = { compilerOptions: { ...strict, ...options, ...libs, noEmit: true }, files: files.map((p) => `${dir}/${p}.ts`) };
+          const config = {
+            compilerOptions: { ...strict, ...options, ...libs, noEmit: true },
+            files: files.map((p) => `${dir}/${p}.ts`),
+          };
           expect(tsc(version, name.replace(/\W+/g, "-"), config)).toBe("");
         });
       }
@@ -184,15 +223,34 @@ function bundle(name: string, runtime: "browser" | "workerd"): string {
   const dir = join(project, "bundles");
   mkdirSync(dir, { recursive: true });
   const entry = join(project, "examples", `${name}-entry.ts`);
-  writeFileSync(entry, runtime === "browser"
-    ? `import "./${name}.ts";\n(globalThis as any).outcome = "ok";\n`
-    : `export * from "./${name}.ts";\nimport * as example from "./${name}.ts";\nexport default { fetch: (request: Request, env: any, ctx: any) => (example as any).default ? (example as any).default.fetch(request, env, ctx) : env.OBJECT.get(env.OBJECT.idFromName("x")).increment().then((n: number) => new Response(String(n))) };\n`);
+  writeFileSync(
+    entry,
+    runtime === "browser"
+      ? `import "./${name}.ts";\n(globalThis as any).outcome = "ok";\n`
+      : `export * from "./${name}.ts";\nimport * as example from "./${name}.ts";\nexport default { fetch: (request: Request, env: any, ctx: any) => (example as any).default ? (example as any).default.fetch(request, env, ctx) : env.OBJECT.get(env.OBJECT.idFromName("x")).increment().then((n: number) => new Response(String(n))) };\n`,
+  );
   const outfile = join(dir, `${name}.js`);
   const esbuild = join(project, "node_modules", ".bin", "esbuild");
-  execFileSync(esbuild, [entry, "--bundle", "--format=esm", `--outfile=${outfile}`, "--target=es2022", ...(runtime === "workerd" ? ["--platform=neutral", "--external:cloudflare:workers", "--main-fields=module,main"] : [])], { cwd: project, stdio: "pipe" });
+  execFileSync(
+    esbuild,
+    [
+      entry,
+      "--bundle",
+      "--format=esm",
+      `--outfile=${outfile}`,
+      "--target=es2022",
+      ...(runtime === "workerd"
+        ? ["--platform=neutral", "--external:cloudflare:workers", "--main-fields=module,main"]
+        : []),
+    ],
+    { cwd: project, stdio: "pipe" },
+  );
   if (runtime === "browser") {
     const report = `addEventListener("error", (e) => (globalThis.outcome = String(e.error?.stack ?? e.message))); addEventListener("unhandledrejection", (e) => (globalThis.outcome = String(e.reason?.stack ?? e.reason)));`;
-    writeFileSync(join(dir, `${name}.html`), `<!doctype html><script>${report}</script><script type="module" src="./${name}.js"></script>`);
+    writeFileSync(
+      join(dir, `${name}.html`),
+      `<!doctype html><script>${report}</script><script type="module" src="./${name}.js"></script>`,
+    );
   }
   return readFileSync(outfile, "utf8");
 }
@@ -203,10 +261,14 @@ function staticServer(dir: string): Promise<{ url: string; close(): void }> {
   const server = createServer((request, response) => {
     const file = join(dir, new URL(request.url!, "http://x").pathname);
     if (!existsSync(file)) return response.writeHead(404).end();
-    response.writeHead(200, { "content-type": file.endsWith(".html") ? "text/html" : "text/javascript" }).end(readFileSync(file));
+    response
+      .writeHead(200, { "content-type": file.endsWith(".html") ? "text/html" : "text/javascript" })
+      .end(readFileSync(file));
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as { port: number };
-    resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => server.close() });
+    }),
+  );
 }

@@ -20,9 +20,16 @@ export const readmes = {
 /** @returns {{ prelude?: string, examples: { name: string, runtime: "node" | "browser" | "workerd", runs: boolean, code: string }[] }} */
 export function extract(root, readme, file) {
   const text = readFileSync(new URL(file, root), "utf8");
-  const blocks = [...text.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```$/gm)].map(([, info, code]) => ({ words: info.trim().split(/\s+/).filter(Boolean), code }));
+  const blocks = [...text.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```$/gm)].map(([, info, code]) => ({
+    words: info.trim().split(/\s+/).filter(Boolean),
+    code,
+  }));
   const prelude = blocks.find((b) => b.words.includes("prelude"))?.code;
-  const exported = prelude ? [...prelude.matchAll(/^export (?:const|let|class|function\*?|async function\*?|interface|type)\s+(\w+)/gm)].map((m) => m[1]) : [];
+  const exported = prelude
+    ? [...prelude.matchAll(/^export (?:const|let|class|function\*?|async function\*?|interface|type)\s+(\w+)/gm)].map(
+        (m) => m[1],
+      )
+    : [];
   const examples = blocks
     .filter((b) => !b.words.includes("prelude"))
     .map((b, i) => {
@@ -37,5 +44,7 @@ export function extract(root, readme, file) {
 
 /** Whether the example declares or imports `name` itself. */
 function declares(code, name) {
-  return new RegExp(`(?:const|let|var|function\\*?|class|interface|type)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`).test(code);
+  return new RegExp(
+    `(?:const|let|var|function\\*?|class|interface|type)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`,
+  ).test(code);
 }

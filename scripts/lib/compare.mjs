@@ -40,7 +40,8 @@ export function comparer({ quick = false, countTicks } = {}) {
       const ratio = median(ratios[i]);
       const extra = withTicks ? (await countTicks(c.run)) - baseTicks : undefined;
       const met = c.goal === undefined ? "" : ratio <= c.goal ? "yes" : "not yet";
-      if (c.ticks !== undefined && extra > c.ticks) compare.tickFailures.push(`${name}: ${extra} extra microtask ticks, budget ${c.ticks}`);
+      if (c.ticks !== undefined && extra > c.ticks)
+        compare.tickFailures.push(`${name}: ${extra} extra microtask ticks, budget ${c.ticks}`);
       rows.push({
         construct: name,
         "ns/op": Math.round(median(nanos[i])),

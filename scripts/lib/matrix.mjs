@@ -16,7 +16,10 @@ export function matrix(dir) {
   }
   const columns = [...runtimes].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const packages = [...new Set([...cells.keys()].map((key) => key.split("|")[0]))].sort();
-  return markdownTable(["package", ...columns], packages.map((pkg) => [pkg, ...columns.map((r) => cells.get(`${pkg}|${r}`) ?? "—")]));
+  return markdownTable(
+    ["package", ...columns],
+    packages.map((pkg) => [pkg, ...columns.map((r) => cells.get(`${pkg}|${r}`) ?? "—")]),
+  );
 }
 
 const rank = (runtime) => (order.includes(runtime) ? order.indexOf(runtime) : order.length);

@@ -10,7 +10,10 @@ const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 export const pnpmVersion = packageJson.packageManager.split("@")[1].split("+")[0];
 export const node24Version = "24.21.0";
 /** Other runtimes the core's runtime-agnostic suite runs on, from their npm packages. */
-const runtimes = { bun: { version: "1.4.5", binary: ["bun", "bin", "bun.exe"], variable: "BUN_PATH" }, deno: { version: "2.9.6", binary: ["deno", "deno"], variable: "DENO_PATH" } };
+const runtimes = {
+  bun: { version: "1.4.5", binary: ["bun", "bin", "bun.exe"], variable: "BUN_PATH" },
+  deno: { version: "2.9.6", binary: ["deno", "deno"], variable: "DENO_PATH" },
+};
 
 const npmQuiet = ["--no-save", "--no-audit", "--no-fund", "--loglevel=error"];
 

@@ -7,25 +7,52 @@ import { build } from "esbuild";
 
 const root = new URL("../..", import.meta.url).pathname;
 const dist = (pkg, file = "index.js") => join(root, "packages", pkg, "dist", file);
-const coreJs = createRequire(join(root, "packages/core/package.json")).resolve("core-js-pure/actual/async-disposable-stack/index.js");
+const coreJs = createRequire(join(root, "packages/core/package.json")).resolve(
+  "core-js-pure/actual/async-disposable-stack/index.js",
+);
 
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
   { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1300 }, // + the spec-faithful SuppressedError ponyfill (via disposables), Nov 2026
   { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1000 }, // + its name in every error (#14)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
-  { label: "core: asyncWith + contextManager + AsyncExitStack", exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] }, budget: 3050, goal: 1536 }, // + declared suppression for contextManager (#13)
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 5300 },
-  { label: "@asyncwith/browser, beyond core", exports: { [dist("browser")]: "*" }, external: ["@asyncwith/core"], budget: 2150, goal: 2048 }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B
-  { label: "@asyncwith/edge (and /hono), beyond core", exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" }, external: ["@asyncwith/core", "hono"], budget: 2048 },
-  { label: "@asyncwith/node, beyond core", exports: { [dist("node")]: "*" }, external: ["@asyncwith/core"], platform: "node" },
+  {
+    label: "core: asyncWith + contextManager + AsyncExitStack",
+    exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
+    budget: 3100,
+    goal: 1536,
+  }, // + declared suppression for contextManager (#13)
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 5350 },
+  {
+    label: "@asyncwith/browser, beyond core",
+    exports: { [dist("browser")]: "*" },
+    external: ["@asyncwith/core"],
+    budget: 2150,
+    goal: 2048,
+  }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B
+  {
+    label: "@asyncwith/edge (and /hono), beyond core",
+    exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
+    external: ["@asyncwith/core", "hono"],
+    budget: 2048,
+  },
+  {
+    label: "@asyncwith/node, beyond core",
+    exports: { [dist("node")]: "*" },
+    external: ["@asyncwith/core"],
+    platform: "node",
+  },
   { label: "core-js-pure AsyncDisposableStack + SuppressedError (for comparison)", exports: { [coreJs]: ["default"] } },
 ];
 
 /** min+gzip bytes of a bundle exporting `exports` ({ file: names[] | "*" }). */
 export async function measure({ exports, external = [], platform = "neutral" }) {
   const contents = Object.entries(exports)
-    .map(([file, names]) => (names === "*" ? `export * from ${JSON.stringify(file)};` : `export { ${names.join(", ")} } from ${JSON.stringify(file)};`))
+    .map(([file, names]) =>
+      names === "*"
+        ? `export * from ${JSON.stringify(file)};`
+        : `export { ${names.join(", ")} } from ${JSON.stringify(file)};`,
+    )
     .join("\n");
   const result = await build({
     stdin: { contents, resolveDir: root },
@@ -46,7 +73,13 @@ export async function measureAll() {
   const rows = [];
   for (const size of sizes) {
     const bytes = await measure(size);
-    rows.push({ bundle: size.label, "bytes (min+gzip)": bytes, budget: size.budget ?? "", goal: size.goal ?? "", over: size.budget !== undefined && bytes > size.budget });
+    rows.push({
+      bundle: size.label,
+      "bytes (min+gzip)": bytes,
+      budget: size.budget ?? "",
+      goal: size.goal ?? "",
+      over: size.budget !== undefined && bytes > size.budget,
+    });
   }
   return rows;
 }

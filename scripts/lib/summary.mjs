@@ -8,11 +8,15 @@ export function summarize(dir) {
   const rows = [];
   for (const [name, report] of readReports(dir)) {
     // A suite that crashed before running tests reports failed suites but no failed tests.
-    const brokenSuites = (report.testResults ?? []).filter((r) => r.status === "failed" && r.assertionResults?.length === 0).length;
+    const brokenSuites = (report.testResults ?? []).filter(
+      (r) => r.status === "failed" && r.assertionResults?.length === 0,
+    ).length;
     const fileFailed = report.numFailedTests + brokenSuites;
     passed += report.numPassedTests;
     failed += fileFailed;
-    rows.push(`  ${name.padEnd(36)} ${String(report.numPassedTests).padStart(6)} passed ${String(fileFailed).padStart(4)} failed`);
+    rows.push(
+      `  ${name.padEnd(36)} ${String(report.numPassedTests).padStart(6)} passed ${String(fileFailed).padStart(4)} failed`,
+    );
   }
   return { passed, failed, rows };
 }

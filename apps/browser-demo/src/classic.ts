@@ -28,11 +28,14 @@ export async function classic(say: (line: string) => void): Promise<void> {
   const mistakes: Array<[string, () => Promise<unknown>]> = [
     ["forgetting to await the factory", () => asyncWith(Promise.resolve(managed()) as never, () => {})],
     ["half a protocol", () => asyncWith({ [aenter]: () => 1 } as never, () => {})],
-    ["entering a manager twice", async () => {
-      const once = managed();
-      await asyncWith(once, () => {});
-      return asyncWith(once, () => {});
-    }],
+    [
+      "entering a manager twice",
+      async () => {
+        const once = managed();
+        await asyncWith(once, () => {});
+        return asyncWith(once, () => {});
+      },
+    ],
   ];
   for (const [title, run] of mistakes) {
     await run().then(

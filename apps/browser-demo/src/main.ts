@@ -5,8 +5,10 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const page = new URLSearchParams(location.search).get("page") ?? "page";
 const draft: string[] = [];
 
-const list = (id: string, items: string[]) => $(id).replaceChildren(...items.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
-const status = (text: string, error = false) => Object.assign($("status"), { textContent: text, className: error ? "error" : "" });
+const list = (id: string, items: string[]) =>
+  $(id).replaceChildren(...items.map((text) => Object.assign(document.createElement("li"), { textContent: text })));
+const status = (text: string, error = false) =>
+  Object.assign($("status"), { textContent: text, className: error ? "error" : "" });
 const refresh = async () => list("stored", await stored());
 
 $("add").addEventListener("submit", (event) => {

@@ -28,7 +28,8 @@ export function save(page: string, items: string[], { fail = false, holding }: S
         const store = tx.objectStore("items");
         await store.clear();
         for (const [position, text] of items.entries()) {
-          if (fail && position === Math.floor(items.length / 2)) throw new Error(`the save failed halfway, after ${position} of ${items.length} items`);
+          if (fail && position === Math.floor(items.length / 2))
+            throw new Error(`the save failed halfway, after ${position} of ${items.length} items`);
           await store.put({ position, text });
         }
       });
@@ -41,11 +42,14 @@ export function save(page: string, items: string[], { fail = false, holding }: S
 /** What IndexedDB holds now. */
 export const stored = (): Promise<string[]> =>
   asyncWith(database(), (db) =>
-    asyncWith(transaction(db, "items"), async (tx) => ((await tx.objectStore("items").getAll()) as { text: string }[]).map((item) => item.text)),
+    asyncWith(transaction(db, "items"), async (tx) =>
+      ((await tx.objectStore("items").getAll()) as { text: string }[]).map((item) => item.text),
+    ),
   );
 
 /** Every save's start and end, in order. */
 export const saveLog = (): Promise<string[]> =>
   asyncWith(database(), (db) => asyncWith(transaction(db, "log"), (tx) => tx.objectStore("log").getAll()));
 
-const log = (db: IDBDatabase, line: string) => asyncWith(transaction(db, "log", "readwrite"), (tx) => tx.objectStore("log").add(line));
+const log = (db: IDBDatabase, line: string) =>
+  asyncWith(transaction(db, "log", "readwrite"), (tx) => tx.objectStore("log").add(line));

@@ -6,7 +6,9 @@ import { preview, type PreviewServer } from "vite";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { chromiumArgs, chromiumPath } from "../../../vitest.browser.ts";
 
-type Demo = { demo: { saveDraft(o?: object): Promise<void>; stored(): Promise<string[]>; saveLog(): Promise<string[]> } };
+type Demo = {
+  demo: { saveDraft(o?: object): Promise<void>; stored(): Promise<string[]>; saveLog(): Promise<string[]> };
+};
 declare const window: Window & Demo & { proceed?: () => void };
 
 let server: PreviewServer;
@@ -16,7 +18,11 @@ let url = "";
 const errors: string[] = [];
 
 beforeAll(async () => {
-  server = await preview({ root: fileURLToPath(new URL("..", import.meta.url)), preview: { port: 0, host: "127.0.0.1" }, logLevel: "silent" });
+  server = await preview({
+    root: fileURLToPath(new URL("..", import.meta.url)),
+    preview: { port: 0, host: "127.0.0.1" },
+    logLevel: "silent",
+  });
   url = server.resolvedUrls!.local[0]!;
   browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs, headless: true });
 });
@@ -56,13 +62,21 @@ describe("browser-demo in real Chromium", () => {
     await page.waitForSelector("body[data-ready]");
     const lines = (await page.textContent("#classic"))!.trim().split("\n");
     expect(lines.slice(0, 8)).toEqual([
-      "1. enter → body → exit", "enter", "within the manager", "exit",
-      "2. the body throws: the exit still runs, and the error still surfaces", "enter", "within the manager", "exit",
+      "1. enter → body → exit",
+      "enter",
+      "within the manager",
+      "exit",
+      "2. the body throws: the exit still runs, and the error still surfaces",
+      "enter",
+      "within the manager",
+      "exit",
     ]);
     expect(lines).toContain("caught: something went wrong in the body");
     expect(lines.join("\n")).toContain("got a Promise (did you forget to await it?)");
     expect(lines.join("\n")).toContain("[aenter] but no [aexit]");
-    expect(lines.join("\n")).toContain("Expected a fresh contextManager() manager, got one already entered: managers are single-use");
+    expect(lines.join("\n")).toContain(
+      "Expected a fresh contextManager() manager, got one already entered: managers are single-use",
+    );
     expect(lines.join("\n")).not.toContain("!! no error");
     expect(console).toEqual(lines);
   });
@@ -76,13 +90,17 @@ describe("browser-demo in real Chromium", () => {
 
     await add(page, "bread", "jam", "tea");
     await page.click("#save-fail");
-    await expect.poll(() => page.textContent("#status")).toBe("The save failed and nothing was changed: the save failed halfway, after 2 of 5 items");
+    await expect
+      .poll(() => page.textContent("#status"))
+      .toBe("The save failed and nothing was changed: the save failed halfway, after 2 of 5 items");
     expect(await page.getAttribute("#status", "class")).toBe("error");
     expect(await page.evaluate(() => window.demo.stored())).toEqual(["milk", "eggs"]);
     expect(await page.locator("#stored li").allTextContents()).toEqual(["milk", "eggs"]);
 
     const other = await open("other");
-    const free = await other.evaluate(() => navigator.locks.request("todos-save", { ifAvailable: true }, (lock) => lock !== null));
+    const free = await other.evaluate(() =>
+      navigator.locks.request("todos-save", { ifAvailable: true }, (lock) => lock !== null),
+    );
     expect(free).toBe(true); // a second page gets the lock at once
   });
 
@@ -90,11 +108,15 @@ describe("browser-demo in real Chromium", () => {
     const [a, b] = [await open("A"), await open("B")];
     await add(a, "from A 1", "from A 2");
     await add(b, "from B 1", "from B 2", "from B 3");
-    const held = (page: Page) => page.evaluate(async () => (await navigator.locks.query()).held!.some((l) => l.name === "todos-save"));
-    const waiting = (page: Page) => page.evaluate(async () => (await navigator.locks.query()).pending!.some((l) => l.name === "todos-save"));
+    const held = (page: Page) =>
+      page.evaluate(async () => (await navigator.locks.query()).held!.some((l) => l.name === "todos-save"));
+    const waiting = (page: Page) =>
+      page.evaluate(async () => (await navigator.locks.query()).pending!.some((l) => l.name === "todos-save"));
 
     // A takes the lock and stays inside it until told to go on; B then tries to save.
-    const savingA = a.evaluate(() => window.demo.saveDraft({ holding: () => new Promise<void>((resolve) => (window.proceed = resolve)) }));
+    const savingA = a.evaluate(() =>
+      window.demo.saveDraft({ holding: () => new Promise<void>((resolve) => (window.proceed = resolve)) }),
+    );
     await expect.poll(() => held(a)).toBe(true);
     const savingB = b.evaluate(() => window.demo.saveDraft());
     await expect.poll(() => waiting(b)).toBe(true);

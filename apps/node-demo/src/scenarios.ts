@@ -3,7 +3,17 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
-import { atomicWrite, childProcess, fileLock, openFile, readStream, shutdownScope, tempDir, tempFile, writeStream } from "@asyncwith/node";
+import {
+  atomicWrite,
+  childProcess,
+  fileLock,
+  openFile,
+  readStream,
+  shutdownScope,
+  tempDir,
+  tempFile,
+  writeStream,
+} from "@asyncwith/node";
 
 const [name, path] = process.argv.slice(2) as [string, string];
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -84,5 +94,6 @@ const scenarios: Record<string, () => Promise<unknown>> = {
 };
 
 const scenario = scenarios[name];
-if (!scenario) throw new TypeError(`Expected a scenario name (${Object.keys(scenarios).join(", ")}), got ${JSON.stringify(name)}`);
+if (!scenario)
+  throw new TypeError(`Expected a scenario name (${Object.keys(scenarios).join(", ")}), got ${JSON.stringify(name)}`);
 await scenario();

@@ -19,7 +19,9 @@ export async function story(say: (line: string) => void): Promise<void> {
     await asyncWith(writeStream(join(dir, "events.log")), (out) => {
       for (let i = 0; i < 10_000; i++) out.write(`event ${i}\n`); // no await: the exit flushes it all
     });
-    say(`writeStream → events.log: 10000 lines, ${statSync(join(dir, "events.log")).size} bytes on disk once the block ended`);
+    say(
+      `writeStream → events.log: 10000 lines, ${statSync(join(dir, "events.log")).size} bytes on disk once the block ended`,
+    );
 
     let childPid = 0;
     try {

@@ -14,7 +14,8 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const scratch = () => (dirs.push(mkdtempSync(join(tmpdir(), "asyncwith-check-"))), dirs.at(-1)!);
 
-const start = (name: string, path: string) => spawn(process.execPath, [scenarios, name, path], { stdio: ["ignore", "pipe", "pipe"] });
+const start = (name: string, path: string) =>
+  spawn(process.execPath, [scenarios, name, path], { stdio: ["ignore", "pipe", "pipe"] });
 const run = (name: string, path: string) =>
   promisify(execFile)(process.execPath, [scenarios, name, path]).then(
     (r) => ({ code: 0, ...r }),

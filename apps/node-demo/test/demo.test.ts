@@ -6,7 +6,11 @@ import { describe, expect, it } from "vitest";
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const output = execFileSync(process.execPath, [main], { encoding: "utf8" });
 const lines = output.split("\n").map((line) => line.trim());
-const section = (n: number) => lines.slice(lines.findIndex((l) => l.startsWith(`${n}.`)) + 1, lines.findIndex((l) => l.startsWith(`${n + 1}.`)));
+const section = (n: number) =>
+  lines.slice(
+    lines.findIndex((l) => l.startsWith(`${n}.`)) + 1,
+    lines.findIndex((l) => l.startsWith(`${n + 1}.`)),
+  );
 
 describe("npm run demo", () => {
   it("shows enter, then the body, then exit", () => {
@@ -22,7 +26,9 @@ describe("npm run demo", () => {
   });
 
   it("commits on success and rolls back on failure", () => {
-    expect(section(3)).toEqual(expect.arrayContaining(["tx1: commit", "tx2: rollback (constraint violated)", "tx3 (await using): commit"]));
+    expect(section(3)).toEqual(
+      expect.arrayContaining(["tx1: commit", "tx2: rollback (constraint violated)", "tx3 (await using): commit"]),
+    );
   });
 
   it("gives a clear error for each common mistake", () => {
@@ -30,11 +36,15 @@ describe("npm run demo", () => {
     expect(text).toContain("got a Promise (did you forget to await it?)");
     expect(text).toContain("got 42");
     expect(text).toContain("[aenter] but no [aexit]");
-    expect(text).toContain("Expected a fresh contextManager() manager, got one already entered: managers are single-use");
+    expect(text).toContain(
+      "Expected a fresh contextManager() manager, got one already entered: managers are single-use",
+    );
     expect(text).toContain("generator didn't yield");
     expect(text).toContain("got a sync generator function");
     expect(text).toContain("ReferenceError: Expected a live AsyncExitStack, got a disposed one");
-    expect(text).toContain("Expected atomicWrite() to be given a path (a non-empty string or a file: URL), got an object");
+    expect(text).toContain(
+      "Expected atomicWrite() to be given a path (a non-empty string or a file: URL), got an object",
+    );
     expect(text).toContain('Expected childProcess() args to be an array of strings, got "-l"');
     expect(text).toContain("Expected a fresh tempDir() manager, got one already entered");
     expect(text).not.toContain("!! no error");

@@ -16,11 +16,17 @@ export class Bank extends DurableObject {
   reset(balances: Record<string, number>): void {
     this.#sql.exec("DELETE FROM accounts");
     this.#sql.exec("DELETE FROM audit");
-    for (const [id, balance] of Object.entries(balances)) this.#sql.exec("INSERT INTO accounts VALUES (?, ?)", id, balance);
+    for (const [id, balance] of Object.entries(balances))
+      this.#sql.exec("INSERT INTO accounts VALUES (?, ?)", id, balance);
   }
 
   /** Moves `amount`; on failure nothing moved, and the reason comes back (an error thrown across RPC is logged by workerd as uncaught). */
-  async transfer(from: string, to: string, amount: number, failHalfway: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
+  async transfer(
+    from: string,
+    to: string,
+    amount: number,
+    failHalfway: boolean,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
     try {
       await asyncWith(durableTransaction(this.ctx.storage), () => {
         this.#sql.exec("UPDATE accounts SET balance = balance - ? WHERE id = ?", amount, from);
@@ -35,7 +41,12 @@ export class Bank extends DurableObject {
   }
 
   balances(): Record<string, number> {
-    return Object.fromEntries(this.#sql.exec<{ id: string; balance: number }>("SELECT id, balance FROM accounts ORDER BY id").toArray().map((r) => [r.id, r.balance]));
+    return Object.fromEntries(
+      this.#sql
+        .exec<{ id: string; balance: number }>("SELECT id, balance FROM accounts ORDER BY id")
+        .toArray()
+        .map((r) => [r.id, r.balance]),
+    );
   }
 
   #balance(id: string): number {
@@ -47,6 +58,9 @@ export class Bank extends DurableObject {
   }
 
   audits(): string[] {
-    return this.#sql.exec<{ line: string }>("SELECT line FROM audit ORDER BY rowid").toArray().map((r) => r.line);
+    return this.#sql
+      .exec<{ line: string }>("SELECT line FROM audit ORDER BY rowid")
+      .toArray()
+      .map((r) => r.line);
   }
 }

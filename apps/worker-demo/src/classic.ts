@@ -25,6 +25,10 @@ export async function classic(): Promise<string[]> {
     ["forgetting to await the factory", () => asyncWith(Promise.resolve(managed()) as never, () => {})],
     ["half a protocol", () => asyncWith({ [aenter]: () => 1 } as never, () => {})],
   ];
-  for (const [title, run] of mistakes) await run().then(() => say(`${title}: !! no error`), (e: Error) => say(`${title}: ${e.name}: ${e.message}`));
+  for (const [title, run] of mistakes)
+    await run().then(
+      () => say(`${title}: !! no error`),
+      (e: Error) => say(`${title}: ${e.name}: ${e.message}`),
+    );
   return lines;
 }

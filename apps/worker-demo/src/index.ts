@@ -30,7 +30,11 @@ export default {
       case "GET /audit":
         return Response.json(await bank.audits());
       case "POST /transfer": {
-        const [from, to, amount] = [url.searchParams.get("from") ?? "alice", url.searchParams.get("to") ?? "bob", Number(url.searchParams.get("amount") ?? 1)];
+        const [from, to, amount] = [
+          url.searchParams.get("from") ?? "alice",
+          url.searchParams.get("to") ?? "bob",
+          Number(url.searchParams.get("amount") ?? 1),
+        ];
         const fail = url.searchParams.has("fail");
         let outcome = "failed";
         // After the response, whatever happened: an audit line (the check looks for it).

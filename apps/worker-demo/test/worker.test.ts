@@ -27,7 +27,12 @@ describe("worker-demo in workerd", () => {
     expect(status).toBe(200);
     const lines = body.split("\n");
     expect(lines.slice(0, 4)).toEqual(["1. enter → body → exit", "enter", "within the manager", "exit"]);
-    expect(lines.slice(5, 9)).toEqual(["enter", "within the manager", "exit", "caught: something went wrong in the body"]);
+    expect(lines.slice(5, 9)).toEqual([
+      "enter",
+      "within the manager",
+      "exit",
+      "caught: something went wrong in the body",
+    ]);
     expect(body).toContain("got a Promise (did you forget to await it?)");
     expect(body).toContain("[aenter] but no [aexit]");
     expect(body).not.toContain("!! no error");
@@ -48,7 +53,11 @@ describe("worker-demo in workerd", () => {
   });
 
   it("200 concurrent transfers, half failing, keep the total constant and move exactly the successful ones", async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => call("POST", `/transfer?from=alice&to=bob&amount=3${i % 2 ? "&fail" : ""}`)));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        call("POST", `/transfer?from=alice&to=bob&amount=3${i % 2 ? "&fail" : ""}`),
+      ),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(100);
     expect(results.filter((r) => r.status === 500)).toHaveLength(100);
     const after = await balances();

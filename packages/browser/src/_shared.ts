@@ -5,6 +5,9 @@
  * SSR and in Node), with an error that says which runtime lacks it.
  */
 export function _api<T>(name: string, value: T | undefined): T {
-  if (value == null) throw new TypeError(`Expected ${name} in this runtime, got none: @asyncwith/browser needs a browser (in Node use @asyncwith/node, on Workers @asyncwith/edge)`);
+  if (value == null)
+    throw new TypeError(
+      `Expected ${name} in this runtime, got none: @asyncwith/browser needs a browser (in Node use @asyncwith/node, on Workers @asyncwith/edge)`,
+    );
   return value;
 }

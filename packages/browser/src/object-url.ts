@@ -10,7 +10,8 @@ import { _api } from "./_shared.js";
  * await asyncWith(objectURL(file), (url) => showPreview(url));
  */
 export function objectURL(blob: Blob | MediaSource): AsyncContextManager<string, false> {
-  if (blob === null || typeof blob !== "object") throw expected("objectURL() to be given a Blob, File or MediaSource", blob);
+  if (blob === null || typeof blob !== "object")
+    throw expected("objectURL() to be given a Blob, File or MediaSource", blob);
   return resource(
     () => _api("URL.createObjectURL", URL.createObjectURL).call(URL, blob),
     (url) => URL.revokeObjectURL(url),

@@ -3,7 +3,8 @@ import { expected } from "@asyncwith/core/adapter";
 import { _api } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
-export type NotAPromise = undefined | void | null | string | number | boolean | bigint | symbol | (object & { then?: never });
+export type NotAPromise =
+  undefined | void | null | string | number | boolean | bigint | symbol | (object & { then?: never });
 
 export interface OpenDatabaseOptions {
   /**
@@ -26,9 +27,14 @@ export interface OpenDatabaseOptions {
  *   asyncWith(transaction(db, "todos", "readwrite"), (tx) => tx.objectStore("todos").put(todo)),
  * );
  */
-export function openDatabase(name: string, version?: number, options: OpenDatabaseOptions = {}): AsyncContextManager<IDBDatabase, false> {
+export function openDatabase(
+  name: string,
+  version?: number,
+  options: OpenDatabaseOptions = {},
+): AsyncContextManager<IDBDatabase, false> {
   if (typeof name !== "string") throw expected("openDatabase() to be given a database name", name);
-  if (version !== undefined && !(Number.isInteger(version) && version >= 1)) throw expected("openDatabase() version to be a whole number from 1", version);
+  if (version !== undefined && !(Number.isInteger(version) && version >= 1))
+    throw expected("openDatabase() version to be a whole number from 1", version);
   return resource(
     () =>
       new Promise<IDBDatabase>((resolve, reject) => {
@@ -36,10 +42,17 @@ export function openDatabase(name: string, version?: number, options: OpenDataba
         let upgradeError: { error: unknown } | undefined;
         request.onupgradeneeded = (event) => {
           try {
-            const result: unknown = options.upgrade?.(request.result, event.oldVersion, event.newVersion, request.transaction!);
+            const result: unknown = options.upgrade?.(
+              request.result,
+              event.oldVersion,
+              event.newVersion,
+              request.transaction!,
+            );
             if (typeof (result as PromiseLike<unknown> | null)?.then === "function") {
               (result as PromiseLike<unknown>).then(undefined, () => {}); // its own failure is moot: the change is aborted
-              throw new TypeError("Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await");
+              throw new TypeError(
+                "Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await",
+              );
             }
           } catch (error) {
             upgradeError = { error };

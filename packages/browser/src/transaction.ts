@@ -42,7 +42,8 @@ export class EarlyCommitError extends Error {
 /**
  * An IndexedDB transaction for the block, whose requests are promises: `await tx.objectStore("s").get(k)`.
  * On success the exit commits and resolves on `complete` (it throws the transaction's error if it
- * aborted instead: a failed request aborts it, as in IndexedDB, even when the block caught the rejection). When the block throws, the exit aborts the transaction, waits for `abort` and
+ * aborted instead: a failed request aborts it, as in IndexedDB, even when the block caught the
+ * rejection). When the block throws, the exit aborts the transaction, waits for `abort` and
  * rethrows the block's error: the data is as before the block.
  *
  * IndexedDB commits a transaction by itself once it has no pending request when the block awaits
@@ -59,8 +60,14 @@ export class EarlyCommitError extends Error {
  *   await tx.objectStore("log").add({ from: "alice", amount: 10 }); // throws? nothing above is kept
  * });
  */
-export function transaction(db: IDBDatabase, stores: string | string[], mode: IDBTransactionMode = "readonly", options?: IDBTransactionOptions): AsyncContextManager<Promised<IDBTransaction>, false> {
-  if (typeof (db as Partial<IDBDatabase> | null)?.transaction !== "function") throw expected("transaction() to be given an open IDBDatabase (from openDatabase)", db);
+export function transaction(
+  db: IDBDatabase,
+  stores: string | string[],
+  mode: IDBTransactionMode = "readonly",
+  options?: IDBTransactionOptions,
+): AsyncContextManager<Promised<IDBTransaction>, false> {
+  if (typeof (db as Partial<IDBDatabase> | null)?.transaction !== "function")
+    throw expected("transaction() to be given an open IDBDatabase (from openDatabase)", db);
   let tx: IDBTransaction;
   let state: "active" | "complete" | "abort" = "active";
   let settled: Promise<unknown>;
@@ -97,7 +104,9 @@ export function transaction(db: IDBDatabase, stores: string | string[], mode: ID
 }
 
 const _earlyCommit = (what: string) =>
-  new EarlyCommitError(`The transaction committed early because the block awaited non-IndexedDB work while no request was pending; what the block wrote before that await ${what}. Do the other work before or after the transaction.`);
+  new EarlyCommitError(
+    `The transaction committed early because the block awaited non-IndexedDB work while no request was pending; what the block wrote before that await ${what}. Do the other work before or after the transaction.`,
+  );
 
 /** Calls `f`; false when it threw (the InvalidStateError of a transaction already committing or finished). */
 function _try(f: () => void): boolean {
@@ -113,7 +122,8 @@ function _try(f: () => void): boolean {
 function _promised<T extends object>(target: T, onError: () => void): Promised<T> {
   return new Proxy(target, {
     get(object, key) {
-      if (key === "waitFor" && object instanceof IDBTransaction) return (work: PromiseLike<unknown>) => _waitFor(object, work);
+      if (key === "waitFor" && object instanceof IDBTransaction)
+        return (work: PromiseLike<unknown>) => _waitFor(object, work);
       const value = Reflect.get(object, key, object);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
@@ -145,7 +155,10 @@ const _waitFor = <R>(tx: IDBTransaction, work: PromiseLike<R>): Promise<R> =>
   new Promise((resolve, reject) => {
     const result = Promise.resolve(work);
     let settled = false;
-    result.then(() => (settled = true), () => (settled = true));
+    result.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     const store = tx.objectStore(tx.objectStoreNames[0]!);
     const spin = () => {
       const request = store.get(-Infinity); // a valid key no one uses: a cheap round trip

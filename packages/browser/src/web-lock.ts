@@ -30,7 +30,8 @@ export interface HeldWebLock {
  * });
  */
 export function webLock(name: string, options: WebLockOptions = {}): AsyncContextManager<HeldWebLock, false> {
-  if (typeof name !== "string" || name.startsWith("-")) throw expected("webLock() to be given a lock name (a string not starting with '-')", name);
+  if (typeof name !== "string" || name.startsWith("-"))
+    throw expected("webLock() to be given a lock name (a string not starting with '-')", name);
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController();
@@ -51,7 +52,11 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
     async (_held, failure) => {
       release();
       await held.catch((error: unknown) => {
-        if (!failure) throw new Error(`The lock ${JSON.stringify(name)} was stolen while held (another context requested it with steal: true), so the block did not run exclusively. Watch the block's signal to stop early.`, { cause: error });
+        if (!failure)
+          throw new Error(
+            `The lock ${JSON.stringify(name)} was stolen while held (another context requested it with steal: true), so the block did not run exclusively. Watch the block's signal to stop early.`,
+            { cause: error },
+          );
       });
     },
     "webLock",
@@ -60,7 +65,15 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
 
 /** The combinations the Web Locks API refuses, refused here with the reason. */
 function _checkOptions({ mode = "exclusive", ifAvailable, steal, signal }: WebLockOptions): void {
-  const clash = steal && ifAvailable ? "steal with ifAvailable (a steal never waits)" : steal && mode !== "exclusive" ? "steal with a shared mode (only exclusive locks can be stolen)" : signal && (steal || ifAvailable) ? `signal with ${steal ? "steal" : "ifAvailable"} (there is no wait to abort)` : "";
+  const clash =
+    steal && ifAvailable
+      ? "steal with ifAvailable (a steal never waits)"
+      : steal && mode !== "exclusive"
+        ? "steal with a shared mode (only exclusive locks can be stolen)"
+        : signal && (steal || ifAvailable)
+          ? `signal with ${steal ? "steal" : "ifAvailable"} (there is no wait to abort)`
+          : "";
   if (clash) throw new TypeError(`Expected webLock() options that can be combined, got ${clash}`);
-  if (mode !== "exclusive" && mode !== "shared") throw expected('webLock() options.mode to be "exclusive" or "shared"', mode);
+  if (mode !== "exclusive" && mode !== "shared")
+    throw expected('webLock() options.mode to be "exclusive" or "shared"', mode);
 }

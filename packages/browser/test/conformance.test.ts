@@ -3,7 +3,15 @@
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
-import { abortScope, broadcastChannel, objectURL, openDatabase, type Promised, transaction, webLock } from "../src/index.ts";
+import {
+  abortScope,
+  broadcastChannel,
+  objectURL,
+  openDatabase,
+  type Promised,
+  transaction,
+  webLock,
+} from "../src/index.ts";
 
 const unique = (what: string) => `${what}-${crypto.randomUUID()}`;
 
@@ -13,7 +21,9 @@ async function withDatabase<R>(use: (db: IDBDatabase) => Promise<R>): Promise<R>
   try {
     return await asyncWith(openDatabase(name, 1, { upgrade: (db) => db.createObjectStore("s") }), use);
   } finally {
-    await new Promise((done) => Object.assign(indexedDB.deleteDatabase(name), { onsuccess: done, onerror: done, onblocked: done }));
+    await new Promise((done) =>
+      Object.assign(indexedDB.deleteDatabase(name), { onsuccess: done, onerror: done, onblocked: done }),
+    );
   }
 }
 /** An IDBDatabase is closed when starting a transaction on it fails with InvalidStateError. */
@@ -38,7 +48,10 @@ const txIsOpen = (tx: Promised<IDBTransaction>) => {
 const drivers: Driver[] = [
   driver("webLock", () => {
     const name = unique("lock");
-    return { manager: webLock(name), isOpen: async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === name) };
+    return {
+      manager: webLock(name),
+      isOpen: async () => ((await navigator.locks.query()).held ?? []).some((l) => l.name === name),
+    };
   }),
   driver("openDatabase", () => {
     const name = unique("db");
@@ -46,10 +59,24 @@ const drivers: Driver[] = [
   }),
   {
     name: "transaction",
-    run: (use) => withDatabase((db) => use({ manager: transaction(db, "s", "readwrite"), isOpen: txIsOpen, sabotage: (tx: Promised<IDBTransaction>) => tx.abort() })),
+    run: (use) =>
+      withDatabase((db) =>
+        use({
+          manager: transaction(db, "s", "readwrite"),
+          isOpen: txIsOpen,
+          sabotage: (tx: Promised<IDBTransaction>) => tx.abort(),
+        }),
+      ),
     releaseCanFail: true, // aborted from outside: the success path must not pretend it committed
   },
-  driver("objectURL", () => ({ manager: objectURL(new Blob(["x"])), isOpen: (url: string) => fetch(url).then(() => true, () => false) })),
+  driver("objectURL", () => ({
+    manager: objectURL(new Blob(["x"])),
+    isOpen: (url: string) =>
+      fetch(url).then(
+        () => true,
+        () => false,
+      ),
+  })),
   driver("broadcastChannel", () => ({
     manager: broadcastChannel(unique("channel")),
     isOpen: (channel: BroadcastChannel) => {

@@ -6,7 +6,9 @@ import { openDatabase, transaction } from "../src/index.ts";
 const names: string[] = [];
 afterEach(async () => {
   for (const name of names.splice(0)) {
-    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase(name), { onsuccess: resolve, onerror: resolve, onblocked: resolve }));
+    await new Promise((resolve) =>
+      Object.assign(indexedDB.deleteDatabase(name), { onsuccess: resolve, onerror: resolve, onblocked: resolve }),
+    );
   }
 });
 

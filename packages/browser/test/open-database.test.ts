@@ -17,10 +17,17 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     await asyncWith(openDatabase(name, 1, { upgrade: (db) => void db.createObjectStore("v1") }), () => {});
     const error = new Error("migration failed");
     let ran = false;
-    await expect(asyncWith(openDatabase(name, 2, { upgrade: (db) => {
-      db.createObjectStore("v2");
-      throw error;
-    } }), () => (ran = true))).rejects.toBe(error);
+    await expect(
+      asyncWith(
+        openDatabase(name, 2, {
+          upgrade: (db) => {
+            db.createObjectStore("v2");
+            throw error;
+          },
+        }),
+        () => (ran = true),
+      ),
+    ).rejects.toBe(error);
     expect(ran).toBe(false);
     const [version, stores] = await asyncWith(openDatabase(name), (db) => [db.version, [...db.objectStoreNames]]);
     expect([version, stores]).toEqual([1, ["v1"]]);
@@ -36,7 +43,9 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     };
     // @ts-expect-error an async upgrade is a type error (NotAPromise)
     const opening = asyncWith(openDatabase(name, 2, { upgrade }), () => {});
-    await expect(opening).rejects.toThrow("Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await");
+    await expect(opening).rejects.toThrow(
+      "Expected openDatabase() options.upgrade to be synchronous, got one returning a promise: IndexedDB ends a version change at its first foreign await",
+    );
     await expect(opening).rejects.toBeInstanceOf(TypeError);
     const [version, stores] = await asyncWith(openDatabase(name), (db) => [db.version, [...db.objectStoreNames]]);
     expect([version, stores]).toEqual([1, ["v1"]]);
@@ -46,7 +55,10 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     const name = freshName();
     const seen: unknown[] = [];
     await asyncWith(openDatabase(name, 1), async (old) => {
-      const upgrading = asyncWith(openDatabase(name, 2, { blocked: (from, to) => (seen.push([from, to]), old.close()) }), (db) => db.version);
+      const upgrading = asyncWith(
+        openDatabase(name, 2, { blocked: (from, to) => (seen.push([from, to]), old.close()) }),
+        (db) => db.version,
+      );
       expect(await upgrading).toBe(2);
     });
     expect(seen).toEqual([[1, 2]]);

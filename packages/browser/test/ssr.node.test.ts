@@ -9,15 +9,27 @@ describe("in Node (no browser globals)", () => {
     const esm = await import("../dist/index.js");
     const { createRequire } = await import("node:module");
     const cjs = createRequire(import.meta.url)("../dist/index.cjs");
-    expect(Object.keys(esm).sort()).toEqual(["EarlyCommitError", "abortScope", "broadcastChannel", "objectURL", "openDatabase", "transaction", "webLock"]);
+    expect(Object.keys(esm).sort()).toEqual([
+      "EarlyCommitError",
+      "abortScope",
+      "broadcastChannel",
+      "objectURL",
+      "openDatabase",
+      "transaction",
+      "webLock",
+    ]);
     expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
   });
 
   it("creates managers freely, and fails clearly on entering one whose API is missing", async () => {
     const { openDatabase, webLock } = await import("../dist/index.js");
     const lock = webLock("x");
-    await expect(asyncWith(lock, () => {})).rejects.toThrow("Expected navigator.locks (the Web Locks API) in this runtime, got none: @asyncwith/browser needs a browser (in Node use @asyncwith/node, on Workers @asyncwith/edge)");
-    await expect(asyncWith(openDatabase("db"), () => {})).rejects.toThrow("Expected indexedDB in this runtime, got none");
+    await expect(asyncWith(lock, () => {})).rejects.toThrow(
+      "Expected navigator.locks (the Web Locks API) in this runtime, got none: @asyncwith/browser needs a browser (in Node use @asyncwith/node, on Workers @asyncwith/edge)",
+    );
+    await expect(asyncWith(openDatabase("db"), () => {})).rejects.toThrow(
+      "Expected indexedDB in this runtime, got none",
+    );
   });
 
   it("abortScope works anywhere AbortController does", async () => {

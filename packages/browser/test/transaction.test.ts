@@ -7,7 +7,10 @@ describe("transaction (real IndexedDB in Chromium)", () => {
   it("commits on success, resolving only once the data is durable (complete)", async () => {
     await asyncWith(bank(), async (db) => {
       await seed(db);
-      expect((await snapshot(db)).accounts).toEqual([{ id: "alice", balance: 100 }, { id: "bob", balance: 0 }]);
+      expect((await snapshot(db)).accounts).toEqual([
+        { id: "alice", balance: 100 },
+        { id: "bob", balance: 0 },
+      ]);
     });
   });
 
@@ -35,7 +38,9 @@ describe("transaction (real IndexedDB in Chromium)", () => {
         await new Promise((resolve) => setTimeout(resolve)); // not IndexedDB work: the transaction commits meanwhile
       });
       await expect(result).rejects.toBeInstanceOf(EarlyCommitError);
-      await expect(result).rejects.toThrow("The transaction committed early because the block awaited non-IndexedDB work");
+      await expect(result).rejects.toThrow(
+        "The transaction committed early because the block awaited non-IndexedDB work",
+      );
       expect((await snapshot(db)).accounts).toEqual([{ id: "carol", balance: 5 }]); // what it said: committed
     });
   });
@@ -84,7 +89,10 @@ describe("transaction (real IndexedDB in Chromium)", () => {
         const balance = await tx.waitFor(later(2)); // without waitFor: EarlyCommitError, as above
         await tx.objectStore("accounts").put({ id: "gina", balance });
       });
-      expect((await snapshot(db)).accounts).toEqual([{ id: "frank", balance: 1 }, { id: "gina", balance: 2 }]);
+      expect((await snapshot(db)).accounts).toEqual([
+        { id: "frank", balance: 1 },
+        { id: "gina", balance: 2 },
+      ]);
 
       const error = new Error("the fetch said no");
       const failing = asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
@@ -94,7 +102,10 @@ describe("transaction (real IndexedDB in Chromium)", () => {
         await tx.waitFor(Promise.reject(error));
       });
       await expect(failing).rejects.toBe(error);
-      expect((await snapshot(db)).accounts).toEqual([{ id: "frank", balance: 1 }, { id: "gina", balance: 2 }]); // nothing of it
+      expect((await snapshot(db)).accounts).toEqual([
+        { id: "frank", balance: 1 },
+        { id: "gina", balance: 2 },
+      ]); // nothing of it
     });
   });
 
@@ -102,7 +113,10 @@ describe("transaction (real IndexedDB in Chromium)", () => {
     await asyncWith(bank(), async (db) => {
       await seed(db);
       const result = asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
-        await tx.objectStore("accounts").add({ id: "alice", balance: 1 }).catch(() => "ignored by the block"); // ConstraintError
+        await tx
+          .objectStore("accounts")
+          .add({ id: "alice", balance: 1 })
+          .catch(() => "ignored by the block"); // ConstraintError
       });
       await expect(result).rejects.toMatchObject({ name: "ConstraintError" });
       expect((await snapshot(db)).accounts).toHaveLength(2);
@@ -128,16 +142,23 @@ describe("transaction (real IndexedDB in Chromium)", () => {
 
   it("wraps indexes and keeps non-request members as they are", async () => {
     const name = freshName();
-    await asyncWith(openDatabase(name, 1, { upgrade: (db) => db.createObjectStore("people", { keyPath: "id" }).createIndex("by-age", "age") }), async (db) => {
-      await asyncWith(transaction(db, "people", "readwrite"), async (tx) => {
-        expect(tx.mode).toBe("readwrite");
-        await tx.objectStore("people").put({ id: 1, age: 30 });
-        expect(await tx.objectStore("people").index("by-age").getKey(30)).toBe(1);
-      });
-    });
+    await asyncWith(
+      openDatabase(name, 1, {
+        upgrade: (db) => db.createObjectStore("people", { keyPath: "id" }).createIndex("by-age", "age"),
+      }),
+      async (db) => {
+        await asyncWith(transaction(db, "people", "readwrite"), async (tx) => {
+          expect(tx.mode).toBe("readwrite");
+          await tx.objectStore("people").put({ id: 1, age: 30 });
+          expect(await tx.objectStore("people").index("by-age").getKey(30)).toBe(1);
+        });
+      },
+    );
   });
 
   it("rejects what is not a database, saying what it got", () => {
-    expect(() => transaction({} as never, "s")).toThrow("Expected transaction() to be given an open IDBDatabase (from openDatabase), got an object");
+    expect(() => transaction({} as never, "s")).toThrow(
+      "Expected transaction() to be given an open IDBDatabase (from openDatabase), got an object",
+    );
   });
 });

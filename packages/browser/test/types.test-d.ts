@@ -1,6 +1,14 @@
 import { asyncWith, enter } from "@asyncwith/core";
 import { describe, expectTypeOf, it } from "vitest";
-import { abortScope, broadcastChannel, type HeldWebLock, objectURL, openDatabase, transaction, webLock } from "../src/index.ts";
+import {
+  abortScope,
+  broadcastChannel,
+  type HeldWebLock,
+  objectURL,
+  openDatabase,
+  transaction,
+  webLock,
+} from "../src/index.ts";
 
 declare const db: IDBDatabase;
 

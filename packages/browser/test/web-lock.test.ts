@@ -28,10 +28,14 @@ describe("webLock (real navigator.locks in Chromium)", () => {
   it("is released when core's timeout cancels the block", async () => {
     const name = unique();
     const result = asyncWith(timeout(1), ({ signal }) =>
-      asyncWith(webLock(name), () => new Promise((_, reject) => {
-        if (signal.aborted) reject(signal.reason); // the deadline may pass while the lock is granted
-        signal.addEventListener("abort", () => reject(signal.reason));
-      })),
+      asyncWith(
+        webLock(name),
+        () =>
+          new Promise((_, reject) => {
+            if (signal.aborted) reject(signal.reason); // the deadline may pass while the lock is granted
+            signal.addEventListener("abort", () => reject(signal.reason));
+          }),
+      ),
     );
     await expect(result).rejects.toMatchObject({ name: "TimeoutError" });
     expect(await heldNames()).not.toContain(name);
@@ -40,11 +44,12 @@ describe("webLock (real navigator.locks in Chromium)", () => {
   it("serialises blocks on one name: the second enters only after the first exited", async () => {
     const name = unique();
     const events: string[] = [];
-    const block = (id: string) => asyncWith(webLock(name), async () => {
-      events.push(`${id} in`);
-      await navigator.locks.query(); // a real await inside the block
-      events.push(`${id} out`);
-    });
+    const block = (id: string) =>
+      asyncWith(webLock(name), async () => {
+        events.push(`${id} in`);
+        await navigator.locks.query(); // a real await inside the block
+        events.push(`${id} out`);
+      });
     await Promise.all([block("a"), block("b"), block("c")]);
     expect(events).toEqual(["a in", "a out", "b in", "b out", "c in", "c out"]);
   });
@@ -81,16 +86,28 @@ describe("webLock (real navigator.locks in Chromium)", () => {
 
   it("refuses option combinations the API cannot do, at enter, with the reason", async () => {
     const signal = new AbortController().signal;
-    await expect(asyncWith(webLock(unique(), { steal: true, signal }), () => {})).rejects.toThrow("Expected webLock() options that can be combined, got signal with steal (there is no wait to abort)");
-    await expect(asyncWith(webLock(unique(), { steal: true, ifAvailable: true }), () => {})).rejects.toThrow("got steal with ifAvailable");
-    await expect(asyncWith(webLock(unique(), { steal: true, mode: "shared" }), () => {})).rejects.toThrow("got steal with a shared mode");
-    await expect(asyncWith(webLock(unique(), { mode: "shard" as never }), () => {})).rejects.toThrow('Expected webLock() options.mode to be "exclusive" or "shared", got "shard"');
-    expect(() => webLock("-reserved")).toThrow("Expected webLock() to be given a lock name (a string not starting with '-'), got \"-reserved\"");
+    await expect(asyncWith(webLock(unique(), { steal: true, signal }), () => {})).rejects.toThrow(
+      "Expected webLock() options that can be combined, got signal with steal (there is no wait to abort)",
+    );
+    await expect(asyncWith(webLock(unique(), { steal: true, ifAvailable: true }), () => {})).rejects.toThrow(
+      "got steal with ifAvailable",
+    );
+    await expect(asyncWith(webLock(unique(), { steal: true, mode: "shared" }), () => {})).rejects.toThrow(
+      "got steal with a shared mode",
+    );
+    await expect(asyncWith(webLock(unique(), { mode: "shard" as never }), () => {})).rejects.toThrow(
+      'Expected webLock() options.mode to be "exclusive" or "shared", got "shard"',
+    );
+    expect(() => webLock("-reserved")).toThrow(
+      "Expected webLock() to be given a lock name (a string not starting with '-'), got \"-reserved\"",
+    );
   });
 
   it("is single-use, and says so", async () => {
     const manager = webLock(unique());
     await asyncWith(manager, () => {});
-    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh webLock() manager, got one already entered");
+    await expect(asyncWith(manager, () => {})).rejects.toThrow(
+      "Expected a fresh webLock() manager, got one already entered",
+    );
   });
 });

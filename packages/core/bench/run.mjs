@@ -85,19 +85,30 @@ await table("context managers, as a ratio to hand-written try/finally", {
     "AsyncDisposableStack (native), one callback": oneCallback(NativeStack),
   }),
   "core-js AsyncDisposableStack, one callback": oneCallback(CoreJsStack),
-  "Effect.acquireUseRelease": () => Effect.runPromise(Effect.acquireUseRelease(Effect.promise(enter), (v) => Effect.promise(() => body(v)), () => Effect.promise(exit))),
+  "Effect.acquireUseRelease": () =>
+    Effect.runPromise(
+      Effect.acquireUseRelease(
+        Effect.promise(enter),
+        (v) => Effect.promise(() => body(v)),
+        () => Effect.promise(exit),
+      ),
+    ),
 });
 
-await table("exit stacks, 100 async callbacks deferred then unwound, as a ratio to an array unwound by hand", {
-  "array + reverse loop (baseline)": async () => {
-    const callbacks = [];
-    for (let i = 0; i < 100; i++) callbacks.push(exit);
-    for (let i = callbacks.length - 1; i >= 0; i--) await callbacks[i]();
+await table(
+  "exit stacks, 100 async callbacks deferred then unwound, as a ratio to an array unwound by hand",
+  {
+    "array + reverse loop (baseline)": async () => {
+      const callbacks = [];
+      for (let i = 0; i < 100; i++) callbacks.push(exit);
+      for (let i = callbacks.length - 1; i >= 0; i--) await callbacks[i]();
+    },
+    AsyncExitStack: hundredCallbacks(AsyncExitStack),
+    ...(native && { "AsyncDisposableStack (native)": hundredCallbacks(NativeStack) }),
+    "core-js AsyncDisposableStack": hundredCallbacks(CoreJsStack),
   },
-  AsyncExitStack: hundredCallbacks(AsyncExitStack),
-  ...(native && { "AsyncDisposableStack (native)": hundredCallbacks(NativeStack) }),
-  "core-js AsyncDisposableStack": hundredCallbacks(CoreJsStack),
-}, { ticks: false });
+  { ticks: false },
+);
 
 // Per operation: each method of the stack on its own, 100 times per run (registration is where a
 // stack's own cost lives; unwinding async callbacks is dominated by awaiting them).
@@ -124,17 +135,25 @@ const perOperation = {
   },
 };
 for (const [operation, make] of Object.entries(perOperation)) {
-  await table(`exit stacks per operation: ${operation}, as a ratio to AsyncExitStack`, {
-    "AsyncExitStack (baseline)": make(AsyncExitStack),
-    ...(native && { "AsyncDisposableStack (native)": make(NativeStack) }),
-    "core-js AsyncDisposableStack": make(CoreJsStack),
-  }, { ticks: false });
+  await table(
+    `exit stacks per operation: ${operation}, as a ratio to AsyncExitStack`,
+    {
+      "AsyncExitStack (baseline)": make(AsyncExitStack),
+      ...(native && { "AsyncDisposableStack (native)": make(NativeStack) }),
+      "core-js AsyncDisposableStack": make(CoreJsStack),
+    },
+    { ticks: false },
+  );
 }
 
-await table("contextManager, as a ratio to its floor: the same async generator driven by hand", {
-  "async generator by hand (baseline)": byHand,
-  contextManager: { run: () => asyncWith(generatorManager(), body), goal: 1.1 },
-}, { ticks: false });
+await table(
+  "contextManager, as a ratio to its floor: the same async generator driven by hand",
+  {
+    "async generator by hand (baseline)": byHand,
+    contextManager: { run: () => asyncWith(generatorManager(), body), goal: 1.1 },
+  },
+  { ticks: false },
+);
 
 const lock = new Lock();
 const noop = async () => {};
@@ -142,21 +161,32 @@ await table("locks, as a ratio to a bare awaited no-op", {
   "await noop() (baseline)": async () => {
     await noop();
   },
-  "Lock acquire + release, uncontended": { run: async () => {
-    await lock.acquire();
-    lock.release();
-  }, goal: 2 },
+  "Lock acquire + release, uncontended": {
+    run: async () => {
+      await lock.acquire();
+      lock.release();
+    },
+    goal: 2,
+  },
   "asyncWith(lock, noop)": () => asyncWith(lock, noop),
 });
 
 const tasks = 10_000;
 const task = async () => {};
-await table(`${tasks.toLocaleString("en")} tasks, as a ratio to Promise.allSettled`, {
-  "Promise.allSettled (baseline)": () => Promise.allSettled(Array.from({ length: tasks }, () => task())),
-  TaskGroup: { run: () => asyncWith(new TaskGroup(), (group) => {
-    for (let i = 0; i < tasks; i++) group.spawn(task);
-  }), goal: 1.5 },
-}, { ticks: false });
+await table(
+  `${tasks.toLocaleString("en")} tasks, as a ratio to Promise.allSettled`,
+  {
+    "Promise.allSettled (baseline)": () => Promise.allSettled(Array.from({ length: tasks }, () => task())),
+    TaskGroup: {
+      run: () =>
+        asyncWith(new TaskGroup(), (group) => {
+          for (let i = 0; i < tasks; i++) group.spawn(task);
+        }),
+      goal: 1.5,
+    },
+  },
+  { ticks: false },
+);
 
 const unwound = await unwinding(
   { AsyncExitStack, ...(NativeStack && { "AsyncDisposableStack (native)": NativeStack }) },
@@ -168,9 +198,18 @@ const results = new URL(`../../../.bench-results/`, import.meta.url);
 mkdirSync(results, { recursive: true });
 const runtime = `node ${process.versions.node.split(".")[0]}`;
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB`;
-writeFileSync(new URL(`core (${runtime}).json`, results), JSON.stringify({ runtime, node: process.version, date: new Date().toISOString(), machine, quick, tables, unwinding: unwound }, null, 2));
+writeFileSync(
+  new URL(`core (${runtime}).json`, results),
+  JSON.stringify(
+    { runtime, node: process.version, date: new Date().toISOString(), machine, quick, tables, unwinding: unwound },
+    null,
+    2,
+  ),
+);
 
 if (compare.tickFailures.length) {
-  console.error(`\nMicrotask ticks over budget (deterministic, so this fails):\n  ${compare.tickFailures.join("\n  ")}`);
+  console.error(
+    `\nMicrotask ticks over budget (deterministic, so this fails):\n  ${compare.tickFailures.join("\n  ")}`,
+  );
   process.exit(1);
 }

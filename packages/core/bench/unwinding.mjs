@@ -23,7 +23,13 @@ export async function unwinding(stacks, sizes) {
         await stack.disposeAsync();
         const ms = performance.now() - start;
         stack = undefined;
-        rows.push({ stack: name, callbacks: n.toLocaleString("en"), kind, "unwind ms": Math.round(ms), "bytes/callback": Math.round(bytes) });
+        rows.push({
+          stack: name,
+          callbacks: n.toLocaleString("en"),
+          kind,
+          "unwind ms": Math.round(ms),
+          "bytes/callback": Math.round(bytes),
+        });
       }
     }
   }

@@ -3,7 +3,11 @@ import { type ContextValue, type Enterable, type WithResult, toManager } from ".
 import { aenter, aexit } from "./symbols.js";
 
 type Values<Ms extends readonly unknown[]> = { -readonly [K in keyof Ms]: ContextValue<Ms[K]> };
-type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M ? (M extends unknown ? WithResult<M, R> : never) : never;
+type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
+  ? M extends unknown
+    ? WithResult<M, R>
+    : never
+  : never;
 
 /**
  * Python's `async with`: awaits the manager's enter, calls `body(value)`, then awaits its exit
@@ -26,7 +30,10 @@ export async function asyncWith<const Ms extends readonly Enterable[], R>(
   managers: Ms,
   body: (values: Values<Ms>) => R,
 ): Promise<ManyResult<Ms, Awaited<R>>>;
-export async function asyncWith<M extends Enterable, R>(manager: M, body: (value: ContextValue<M>) => R): Promise<WithResult<M, Awaited<R>>>;
+export async function asyncWith<M extends Enterable, R>(
+  manager: M,
+  body: (value: ContextValue<M>) => R,
+): Promise<WithResult<M, Awaited<R>>>;
 export async function asyncWith(manager: unknown, body: (value: any) => unknown): Promise<unknown> {
   if (Array.isArray(manager)) return withAll(manager.map(toManager), body);
   const m = toManager(manager);

@@ -68,6 +68,9 @@ export class Condition implements AsyncContextManager<void, false> {
   }
 
   #held(method: string): void {
-    if (this.lock.value !== 0) throw new TypeError(`Expected the Condition's lock to be held for ${method}(), got it unlocked: call it inside asyncWith(condition, …)`);
+    if (this.lock.value !== 0)
+      throw new TypeError(
+        `Expected the Condition's lock to be held for ${method}(), got it unlocked: call it inside asyncWith(condition, …)`,
+      );
   }
 }

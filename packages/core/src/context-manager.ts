@@ -49,7 +49,10 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!isAsyncGenerator(generator)) return Promise.reject(expected("an async generator from the contextManager() function", generator, kindOf(generator)));
+    if (!isAsyncGenerator(generator))
+      return Promise.reject(
+        expected("an async generator from the contextManager() function", generator, kindOf(generator)),
+      );
     this.#generator = generator;
     return generator.next().then((step) => {
       if (step.done) throw new TypeError(`${this.#label} didn't yield`);
@@ -61,18 +64,25 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
     this.#generator = undefined;
-    if (!failure) return generator.next().then<boolean>((step) => (step.done ? false : stop(generator, `${this.#label} didn't stop`))) as Promise<Exit>;
+    if (!failure)
+      return generator
+        .next()
+        .then<boolean>((step) => (step.done ? false : stop(generator, `${this.#label} didn't stop`))) as Promise<Exit>;
     const error = failure.error;
     return generator.throw(error).then<boolean, boolean>(
       // Finished after catching: suppressed, if declared. Yielded again: a protocol error.
-      (step) => (!step.done ? stop(generator, `${this.#label} didn't stop after throw()`) : this.#suppresses || Promise.reject(undeclared(this.#label))),
+      (step) =>
+        !step.done
+          ? stop(generator, `${this.#label} didn't stop after throw()`)
+          : this.#suppresses || Promise.reject(undeclared(this.#label)),
       // Rethrown unchanged: not suppressed, and the original propagates untouched.
       (thrown) => (thrown === error ? false : Promise.reject(thrown)),
     ) as Promise<Exit>;
   }
 }
 
-const undeclared = (label: string) => new TypeError(`${label} suppressed an error undeclared: use contextManager(fn, { suppresses: true })`);
+const undeclared = (label: string) =>
+  new TypeError(`${label} suppressed an error undeclared: use contextManager(fn, { suppresses: true })`);
 
 /** Closes a generator that yielded twice, so its `finally` runs, then rejects with the protocol error. */
 async function stop(generator: Generator<unknown>, message: string): Promise<never> {
@@ -81,11 +91,14 @@ async function stop(generator: Generator<unknown>, message: string): Promise<nev
 }
 
 const isAsyncGenerator = (x: unknown): x is Generator<unknown> =>
-  x != null && typeof (x as Generator<unknown>)[Symbol.asyncIterator] === "function" && typeof (x as Generator<unknown>).throw === "function";
+  x != null &&
+  typeof (x as Generator<unknown>)[Symbol.asyncIterator] === "function" &&
+  typeof (x as Generator<unknown>).throw === "function";
 
 const tag = (x: unknown): string => Object.prototype.toString.call(x).slice(8, -1);
 
-const kindOf = (x: unknown): string | undefined => (tag(x) === "Generator" ? "a sync generator: write async function*" : undefined);
+const kindOf = (x: unknown): string | undefined =>
+  tag(x) === "Generator" ? "a sync generator: write async function*" : undefined;
 
 /**
  * Python's `@asynccontextmanager`: turns an async generator function into a factory of managers.
@@ -121,7 +134,13 @@ export function contextManager<A extends unknown[], T, This = unknown>(
 ): (this: This, ...args: A) => GeneratorContextManager<T, boolean> {
   const kind = typeof fn === "function" && tag(fn);
   if (!kind || kind === "GeneratorFunction" || kind === "AsyncFunction") {
-    throw expected("an async generator function (async function*)", fn, kind ? `${kind === "AsyncFunction" ? "an async" : "a sync generator"} function: write async function* and yield the value` : undefined);
+    throw expected(
+      "an async generator function (async function*)",
+      fn,
+      kind
+        ? `${kind === "AsyncFunction" ? "an async" : "a sync generator"} function: write async function* and yield the value`
+        : undefined,
+    );
   }
   const suppresses = options?.suppresses === true;
   const name = options?.name;

@@ -33,7 +33,10 @@ export async function enter<M extends Enterable>(manager: M): Promise<Entered<Co
   return {
     value,
     ok() {
-      if (stack.disposed) throw new ReferenceError("ok() was called after the scope was disposed; call it as the last statement inside the await using block.");
+      if (stack.disposed)
+        throw new ReferenceError(
+          "ok() was called after the scope was disposed; call it as the last statement inside the await using block.",
+        );
       marked = true;
     },
     [Symbol.asyncDispose]: () => (marked ? stack.aclose() : stack.disposeAsync()),

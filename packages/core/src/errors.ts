@@ -35,15 +35,21 @@ export function _ponyfill(): SuppressedErrorConstructor {
   define(proto, "message", "");
   define(proto, brand, true);
   // Node, Bun and Deno print an error's own enumerable keys only: show the two inner errors.
-  define(proto, inspectCustom, function (this: SuppressedError, _depth: number, options: object, inspect?: (x: unknown, o: object) => string) {
-    const show = (x: unknown) => (inspect ? inspect(x, options) : String(x)).replace(/\n/g, "\n    ");
-    return `${this.stack ?? `${this.name}: ${this.message}`}\n  [error]: ${show(this.error)}\n  [suppressed]: ${show(this.suppressed)}`;
-  });
+  define(
+    proto,
+    inspectCustom,
+    function (this: SuppressedError, _depth: number, options: object, inspect?: (x: unknown, o: object) => string) {
+      const show = (x: unknown) => (inspect ? inspect(x, options) : String(x)).replace(/\n/g, "\n    ");
+      return `${this.stack ?? `${this.name}: ${this.message}`}\n  [error]: ${show(this.error)}\n  [suppressed]: ${show(this.suppressed)}`;
+    },
+  );
   Object.defineProperty(SuppressedError, "prototype", { value: proto, writable: false });
   Object.defineProperty(SuppressedError, "name", { value: "SuppressedError" }); // bundlers may rename the function
   Object.setPrototypeOf(SuppressedError, Error);
   define(SuppressedError, Symbol.hasInstance, function (this: unknown, x: unknown): boolean {
-    return this === SuppressedError ? x != null && (x as Record<symbol, unknown>)[brand] === true : Function.prototype[Symbol.hasInstance].call(this, x);
+    return this === SuppressedError
+      ? x != null && (x as Record<symbol, unknown>)[brand] === true
+      : Function.prototype[Symbol.hasInstance].call(this, x);
   });
   return SuppressedError;
 }
@@ -80,7 +86,13 @@ const isError = (x: unknown): x is Error =>
  */
 export function replaced(next: unknown, previous: unknown): unknown {
   // By name, not instanceof: asyncWith alone must not pull in the SuppressedError ponyfill.
-  if (next !== previous && isError(next) && next.name !== "SuppressedError" && !Object.hasOwn(next, "cause") && Object.isExtensible(next)) {
+  if (
+    next !== previous &&
+    isError(next) &&
+    next.name !== "SuppressedError" &&
+    !Object.hasOwn(next, "cause") &&
+    Object.isExtensible(next)
+  ) {
     define(next, "cause", previous);
   }
   return next;
@@ -106,10 +118,13 @@ export function describe(x: unknown): string {
  * @example if (entered) throw reused("fileLock"); // "Expected a fresh fileLock() manager, got one already entered: …"
  */
 export const reused = (name: string): TypeError =>
-  new TypeError(`Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`);
+  new TypeError(
+    `Expected a fresh ${name}() manager, got one already entered: managers are single-use, call ${name}() again`,
+  );
 
 /** A TypeError in the library's one shape: "Expected <what>, got <what it was>". */
-export const expected = (what: string, got: unknown, gotText = describe(got)): TypeError => new TypeError(`Expected ${what}, got ${gotText}`);
+export const expected = (what: string, got: unknown, gotText = describe(got)): TypeError =>
+  new TypeError(`Expected ${what}, got ${gotText}`);
 
 function define(target: object, key: PropertyKey, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true });

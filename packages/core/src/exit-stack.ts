@@ -1,7 +1,27 @@
 import { expected } from "./errors.js";
-import { type AsyncContextManager, type ContextValue, DisposableManager, type Enterable, type Failure, disposerOf, toManager } from "./protocol.js";
+import {
+  type AsyncContextManager,
+  type ContextValue,
+  DisposableManager,
+  type Enterable,
+  type Failure,
+  disposerOf,
+  toManager,
+} from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
-import { ADOPT, CALL, DISPOSE, DISPOSE_SYNC, EXIT, MANAGER, NULL, PY_DISPOSE, PY_DISPOSE_SYNC, unwind } from "./unwind.js";
+import {
+  ADOPT,
+  CALL,
+  DISPOSE,
+  DISPOSE_SYNC,
+  EXIT,
+  MANAGER,
+  NULL,
+  PY_DISPOSE,
+  PY_DISPOSE_SYNC,
+  unwind,
+  type UnwindOptions,
+} from "./unwind.js";
 
 /** A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`. */
 export type ExitCallback = (failure?: Failure) => boolean | void | PromiseLike<boolean | void>;
@@ -50,7 +70,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   push<X extends ExitCallback | Pick<AsyncContextManager, typeof aexit> | AsyncDisposable | Disposable>(exit: X): X {
     const entries = this.#live("push");
     if (typeof exit === "function") entries.push(exit, undefined, EXIT);
-    else if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function") entries.push(exit, undefined, MANAGER);
+    else if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function")
+      entries.push(exit, undefined, MANAGER);
     else use(entries, exit, "push() to be given a function, a manager or a disposable", false);
     return exit;
   }
@@ -72,7 +93,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    */
   use<T extends AsyncDisposable | Disposable | null | undefined>(value: T): T {
     const entries = this.#live("use");
-    if (value != null) use(entries, value, "use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose)", true);
+    if (value != null)
+      use(entries, value, "use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose)", true);
     else entries.push(undefined, undefined, NULL);
     return value;
   }
@@ -121,7 +143,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * @example await stack.aclose();
    */
   aclose(): Promise<void> {
-    return this.#close(undefined, false, true) as Promise<void>;
+    return this.#close(undefined, { rethrow: true }) as Promise<void>;
   }
 
   /**
@@ -135,12 +157,14 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     if (!(this && typeof this === "object" && #entries in this)) {
       return Promise.reject(expected("disposeAsync() to be called on an AsyncExitStack", this));
     }
-    return this.#close(undefined, true, true) as Promise<void>;
+    return this.#close(undefined, { blind: true, rethrow: true }) as Promise<void>;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     // disposeAsync() itself rejects a foreign `this`; a subclass's own disposeAsync is honoured.
-    return this && typeof this === "object" && #entries in this ? this.disposeAsync() : AsyncExitStack.prototype.disposeAsync.call(this);
+    return this && typeof this === "object" && #entries in this
+      ? this.disposeAsync()
+      : AsyncExitStack.prototype.disposeAsync.call(this);
   }
 
   get [Symbol.toStringTag](): string {
@@ -152,24 +176,27 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   }
 
   async [aexit](failure?: Failure): Promise<boolean> {
-    const left = await this.#close(failure, false, false);
+    const left = await this.#close(failure, {});
     if (!left) return !!failure;
     if (failure && left.error === failure.error) return false;
     throw left.error;
   }
 
   /** Unwinds once; later calls resolve at once. `rethrow` rejects with what is left in flight. */
-  #close(failure: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
+  #close(failure: Failure | undefined, how: UnwindOptions): Promise<Failure | undefined> {
     if (this.#disposed) return Promise.resolve(undefined);
     this.#disposed = true;
     const entries = this.#entries;
     this.#entries = [];
-    return unwind(entries, failure, blind, rethrow);
+    return unwind(entries, failure, how);
   }
 
   /** The entries, once checked that the stack may still grow (TC39 checks this first). */
   #live(method: string): unknown[] {
-    if (this.#disposed) throw new ReferenceError(`Expected a live AsyncExitStack, got a disposed one: ${method}() cannot add to it. Create a new stack, or move() the exits out before disposing.`);
+    if (this.#disposed)
+      throw new ReferenceError(
+        `Expected a live AsyncExitStack, got a disposed one: ${method}() cannot add to it. Create a new stack, or move() the exits out before disposing.`,
+      );
     return this.#entries;
   }
 }
@@ -186,7 +213,9 @@ function callable<F>(fn: F, method: string): F {
 }
 
 async function exitLate(m: AsyncContextManager): Promise<never> {
-  const error = new ReferenceError("The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.");
+  const error = new ReferenceError(
+    "The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.",
+  );
   await m[aexit]({ error });
   throw error;
 }

@@ -12,10 +12,14 @@ type Matcher = (abstract new (...args: any[]) => Error) | ((error: unknown) => u
  * await asyncWith(suppress(NotFoundError, (e) => (e as Error).name === "AbortError"), () => cache.delete(key));
  */
 export function suppress(...matchers: Matcher[]): AsyncContextManager<void, boolean> {
-  if (matchers.length === 0) throw new TypeError("Expected suppress() to be given at least one error class or predicate, got none");
-  for (const m of matchers) if (typeof m !== "function") throw expected("suppress() to be given error classes or predicates", m);
+  if (matchers.length === 0)
+    throw new TypeError("Expected suppress() to be given at least one error class or predicate, got none");
+  for (const m of matchers)
+    if (typeof m !== "function") throw expected("suppress() to be given error classes or predicates", m);
   const matches = (error: unknown) =>
-    matchers.some((m) => (m === Error || m.prototype instanceof Error ? error instanceof m : (m as (e: unknown) => unknown)(error)));
+    matchers.some((m) =>
+      m === Error || m.prototype instanceof Error ? error instanceof m : (m as (e: unknown) => unknown)(error),
+    );
   return { [aenter]() {}, [aexit]: (failure?: Failure) => failure !== undefined && matches(failure.error) };
 }
 
@@ -44,7 +48,10 @@ export function closing<T extends { close(): unknown }>(x: T): AsyncContextManag
 export function aclosing<T extends { return(): unknown } | { close(): unknown }>(x: T): AsyncContextManager<T, false> {
   const name = x != null && typeof (x as { return?: unknown }).return === "function" ? "return" : "close";
   method(x, name, "aclosing", " or return()");
-  return { [aenter]: () => x, [aexit]: async () => (await (x as unknown as Record<string, () => unknown>)[name]!(), false as const) };
+  return {
+    [aenter]: () => x,
+    [aexit]: async () => (await (x as unknown as Record<string, () => unknown>)[name]!(), false as const),
+  };
 }
 
 function method(x: unknown, name: string, fn: string, or = ""): void {

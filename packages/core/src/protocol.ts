@@ -17,11 +17,17 @@ export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
 export type Enterable = AsyncContextManager<any, any> | AsyncDisposable | Disposable;
 
 /** The value a block receives: what `[aenter]` resolves to, or the disposable object itself. */
-export type ContextValue<M> = M extends { [aenter](): infer T } ? Awaited<T> : M extends AsyncDisposable | Disposable ? M : never;
+export type ContextValue<M> = M extends { [aenter](): infer T }
+  ? Awaited<T>
+  : M extends AsyncDisposable | Disposable
+    ? M
+    : never;
 
 /** `R`, or `R | undefined` when the manager's exit may suppress (its exit type admits `true`). */
 export type WithResult<M, R> = M extends { [aexit](...args: any[]): infer X }
-  ? true extends Awaited<X> ? R | undefined : R
+  ? true extends Awaited<X>
+    ? R | undefined
+    : R
   : R;
 
 /**
@@ -40,7 +46,11 @@ export function toManager(x: unknown): AsyncContextManager {
       if (found) return new DisposableManager(o, found[0], found[1]);
     } else got = `an object with ${hasEnter ? "[aenter] but no [aexit]" : "[aexit] but no [aenter]"}`;
   }
-  throw expected("an async context manager (with [aenter] and [aexit]) or a disposable (with Symbol.asyncDispose or Symbol.dispose)", x, got);
+  throw expected(
+    "an async context manager (with [aenter] and [aexit]) or a disposable (with Symbol.asyncDispose or Symbol.dispose)",
+    x,
+    got,
+  );
 }
 
 /**
@@ -52,7 +62,8 @@ export function disposerOf(o: object): [method: Function, sync: boolean] | undef
   const sync = method == null;
   if (sync) method = (o as Partial<Disposable>)[Symbol.dispose] as never;
   if (method == null) return undefined;
-  if (typeof method !== "function") throw expected(`${sync ? "Symbol.dispose" : "Symbol.asyncDispose"} to be a function`, method);
+  if (typeof method !== "function")
+    throw expected(`${sync ? "Symbol.dispose" : "Symbol.asyncDispose"} to be a function`, method);
   return [method, sync];
 }
 

@@ -10,11 +10,17 @@ import { aenter, aexit } from "./symbols.js";
  * appears in the error a second enter gives.
  *
  * @example
- * const connection = (url: string) => resource(() => connect(url), (conn, failure) => (failure ? conn.destroy() : conn.close()), "connection");
+ * const connection = (url: string) =>
+ *   resource(() => connect(url), (conn, failure) => (failure ? conn.destroy() : conn.close()), "connection");
  * await asyncWith(connection(url), (conn) => conn.query("select 1"));
  */
-export function resource<T>(enter: () => T | PromiseLike<T>, exit: (value: T, failure?: Failure) => unknown, name = "resource"): AsyncContextManager<T, false> {
-  if (typeof enter !== "function" || typeof exit !== "function") throw expected("resource() to be given an enter and an exit function", typeof enter !== "function" ? enter : exit);
+export function resource<T>(
+  enter: () => T | PromiseLike<T>,
+  exit: (value: T, failure?: Failure) => unknown,
+  name = "resource",
+): AsyncContextManager<T, false> {
+  if (typeof enter !== "function" || typeof exit !== "function")
+    throw expected("resource() to be given an enter and an exit function", typeof enter !== "function" ? enter : exit);
   let state: "new" | "open" | "closed" = "new";
   let value: T;
   return {
@@ -24,7 +30,10 @@ export function resource<T>(enter: () => T | PromiseLike<T>, exit: (value: T, fa
       return (value = await enter());
     },
     async [aexit](failure?: Failure): Promise<false> {
-      if (state !== "open") throw new TypeError(`Expected an entered ${name}() manager to exit, got one that was ${state === "new" ? "never entered" : "already exited"}`);
+      if (state !== "open")
+        throw new TypeError(
+          `Expected an entered ${name}() manager to exit, got one that was ${state === "new" ? "never entered" : "already exited"}`,
+        );
       state = "closed";
       await exit(value, failure);
       return false;

@@ -82,7 +82,10 @@ export class BoundedSemaphore extends Semaphore {
   }
 
   override release(): void {
-    if (this.value >= this.#bound) throw new RangeError(`Expected a release() matching an acquire(), got one too many: the ${this.constructor.name} is already at its bound of ${this.#bound}`);
+    if (this.value >= this.#bound)
+      throw new RangeError(
+        `Expected a release() matching an acquire(), got one too many: the ${this.constructor.name} is already at its bound of ${this.#bound}`,
+      );
     super.release();
   }
 }

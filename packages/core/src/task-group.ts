@@ -33,19 +33,27 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
    */
   spawn<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Promise<Awaited<T>> {
     if (this.#state === "new" || this.#state === "closed") {
-      throw new TypeError(`Expected an entered TaskGroup for spawn(), got one that ${this.#state === "new" ? "was not entered yet: use it inside asyncWith(group, …)" : "has exited: spawn before its block ends"}`);
+      throw new TypeError(
+        `Expected an entered TaskGroup for spawn(), got one that ${this.#state === "new" ? "was not entered yet: use it inside asyncWith(group, …)" : "has exited: spawn before its block ends"}`,
+      );
     }
     if (typeof fn !== "function") throw expected("spawn() to be given a function", fn);
     this.#pending++;
     const task = new Promise<Awaited<T>>((resolve) => resolve(fn(this.signal) as Awaited<T>));
-    task.then(() => this.#settled(), (error) => this.#settled(error, true));
+    task.then(
+      () => this.#settled(),
+      (error) => this.#settled(error, true),
+    );
     // The caller may never await `task`; its failure is reported by the group, so mark it handled.
     task.catch(() => {});
     return task;
   }
 
   [aenter](): this {
-    if (this.#state !== "new") throw new TypeError("Expected a fresh TaskGroup, got one already entered: task groups are single-use, make a new TaskGroup()");
+    if (this.#state !== "new")
+      throw new TypeError(
+        "Expected a fresh TaskGroup, got one already entered: task groups are single-use, make a new TaskGroup()",
+      );
     this.#state = "open";
     return this;
   }
@@ -55,7 +63,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     if (failure) this.#fail(failure.error, true);
     while (this.#pending > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     this.#state = "closed";
-    if (this.#errors.length) throw new AggregateError(this.#errors, `${this.#errors.length} of the TaskGroup's tasks (or its block) failed`);
+    if (this.#errors.length)
+      throw new AggregateError(this.#errors, `${this.#errors.length} of the TaskGroup's tasks (or its block) failed`);
     return false;
   }
 
@@ -74,6 +83,9 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
       if (index >= 0) this.#errors.splice(index, 1);
       this.#errors.unshift(error);
     } else this.#errors.push(error);
-    if (!signal.aborted) this.#controller.abort(new DOMException("A task of the TaskGroup failed, so the group was aborted.", "AbortError"));
+    if (!signal.aborted)
+      this.#controller.abort(
+        new DOMException("A task of the TaskGroup failed, so the group was aborted.", "AbortError"),
+      );
   }
 }

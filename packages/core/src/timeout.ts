@@ -42,7 +42,10 @@ export function timeout(ms: number | null, options?: TimeoutOptions): AsyncConte
  * Like `timeout`, with an absolute deadline on the `performance.now()` clock.
  * @example await asyncWith(timeoutAt(performance.now() + 1_000), ({ signal }) => work(signal));
  */
-export function timeoutAt(deadline: number | null, options: TimeoutOptions = {}): AsyncContextManager<TimeoutScope, false> {
+export function timeoutAt(
+  deadline: number | null,
+  options: TimeoutOptions = {},
+): AsyncContextManager<TimeoutScope, false> {
   if (deadline !== null) checkNumber(deadline, "timeoutAt(deadline)");
   const outer = options.signal;
   const controller = new AbortController();
@@ -69,7 +72,10 @@ export function timeoutAt(deadline: number | null, options: TimeoutOptions = {})
     },
     reschedule(next) {
       if (next !== null) checkNumber(next, "reschedule(deadline)");
-      if (expired || state === "closed") throw new TypeError(`Expected a running timeout to reschedule, got one that ${expired ? "already expired" : "has exited"}`);
+      if (expired || state === "closed")
+        throw new TypeError(
+          `Expected a running timeout to reschedule, got one that ${expired ? "already expired" : "has exited"}`,
+        );
       deadline = next;
       schedule();
     },
@@ -88,7 +94,11 @@ export function timeoutAt(deadline: number | null, options: TimeoutOptions = {})
       clearTimeout(timer);
       outer?.removeEventListener("abort", follow);
       const error = failure?.error;
-      if (expired && failure && (error === controller.signal.reason || (error as Error | null)?.name === "AbortError")) {
+      if (
+        expired &&
+        failure &&
+        (error === controller.signal.reason || (error as Error | null)?.name === "AbortError")
+      ) {
         throw new TimeoutError("The block did not finish before its deadline.", { cause: controller.signal.reason });
       }
       return false;

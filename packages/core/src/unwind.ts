@@ -35,11 +35,22 @@ const blindFailure = (): Failure => ({
  * throws) what is left in flight. `pending` is the failure being propagated; with `blind`, exits
  * that see failures are told the block failed even when nothing is pending.
  */
-export async function unwind(entries: unknown[], pending: Failure | undefined, blind: boolean, rethrow: boolean): Promise<Failure | undefined> {
+export interface UnwindOptions {
+  /** `disposeAsync()`/`await using`: exits that see failures are told the block failed. */
+  blind?: boolean;
+  /** Reject with what is left in flight, instead of resolving to it. */
+  rethrow?: boolean;
+}
+
+export async function unwind(
+  entries: unknown[],
+  pending: Failure | undefined,
+  { blind, rethrow }: UnwindOptions,
+): Promise<Failure | undefined> {
   let blinded: Failure | undefined;
   let needsAwait = false;
   let hasAwaited = false;
-  for (let top = entries.length - 1; top >= 0; ) {
+  for (let top = entries.length - 1; top >= 0;) {
     const last = entries[top];
     let kind = DEFER;
     let target: any = last;
@@ -66,7 +77,14 @@ export async function unwind(entries: unknown[], pending: Failure | undefined, b
       } else if (kind === NULL) {
         needsAwait = true;
       } else {
-        const result = kind === DEFER ? target() : kind === ADOPT ? target(detail) : kind === DISPOSE ? detail.call(target) : wrapSync(detail, target);
+        const result =
+          kind === DEFER
+            ? target()
+            : kind === ADOPT
+              ? target(detail)
+              : kind === DISPOSE
+                ? detail.call(target)
+                : wrapSync(detail, target);
         hasAwaited = true; // a sync throw above skips this, as in the spec
         await result;
       }

@@ -25,7 +25,11 @@ describe("asyncWith with one manager", () => {
   it("passes thrown undefined to the exit as { error: undefined } and rethrows undefined", async () => {
     const seen: unknown[] = [];
     const m = { [aenter]() {}, [aexit]: (failure?: { error: unknown }) => void seen.push(failure) };
-    const error = await rejection(asyncWith(m, () => { throw undefined; }));
+    const error = await rejection(
+      asyncWith(m, () => {
+        throw undefined;
+      }),
+    );
     expect(error).toBeUndefined();
     expect(seen).toEqual([{ error: undefined }]);
     expect(Object.hasOwn(seen[0] as object, "error")).toBe(true);
@@ -33,26 +37,45 @@ describe("asyncWith with one manager", () => {
 
   it("suppresses when the exit returns exactly true, resolving to undefined", async () => {
     const log: Log = [];
-    const result = await asyncWith(manager(log, "m", { suppress: true }), () => { throw new Error("boom"); });
+    const result = await asyncWith(manager(log, "m", { suppress: true }), () => {
+      throw new Error("boom");
+    });
     expect(result).toBeUndefined();
     expect(log).toEqual(["enter m", "exit m (boom)"]);
   });
 
-  it.each([1, "yes", {}, Promise.resolve(true)])("does not suppress when the exit returns the truthy non-true %o", async (value) => {
-    const boom = new Error("boom");
-    const m = { [aenter]() {}, [aexit]: () => (value instanceof Promise ? { then: undefined, value } : value) };
-    expect(await rejection(asyncWith(m, () => { throw boom; }))).toBe(boom);
-  });
+  it.each([1, "yes", {}, Promise.resolve(true)])(
+    "does not suppress when the exit returns the truthy non-true %o",
+    async (value) => {
+      const boom = new Error("boom");
+      const m = { [aenter]() {}, [aexit]: () => (value instanceof Promise ? { then: undefined, value } : value) };
+      expect(
+        await rejection(
+          asyncWith(m, () => {
+            throw boom;
+          }),
+        ),
+      ).toBe(boom);
+    },
+  );
 
   it("suppresses when the exit resolves to true asynchronously", async () => {
     const m = { [aenter]() {}, [aexit]: async () => true };
-    await expect(asyncWith(m, () => { throw new Error("x"); })).resolves.toBeUndefined();
+    await expect(
+      asyncWith(m, () => {
+        throw new Error("x");
+      }),
+    ).resolves.toBeUndefined();
   });
 
   it("lets an exit's own error replace the body's, linking the body's error as a non-enumerable cause", async () => {
     const boom = new Error("boom");
     const exitError = new Error("exit failed");
-    const error = await rejection(asyncWith(manager([], "m", { exitThrows: exitError }), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(manager([], "m", { exitThrows: exitError }), () => {
+        throw boom;
+      }),
+    );
     expect(error).toBe(exitError);
     expect(exitError.cause).toBe(boom);
     expect(Object.getOwnPropertyDescriptor(exitError, "cause")?.enumerable).toBe(false);
@@ -60,17 +83,39 @@ describe("asyncWith with one manager", () => {
 
   it("keeps a cause the exit's error already has, and leaves non-extensible errors and non-errors alone", async () => {
     const own = new Error("own", { cause: "mine" });
-    expect(await rejection(asyncWith(manager([], "m", { exitThrows: own }), () => { throw new Error("b"); }))).toBe(own);
+    expect(
+      await rejection(
+        asyncWith(manager([], "m", { exitThrows: own }), () => {
+          throw new Error("b");
+        }),
+      ),
+    ).toBe(own);
     expect(own.cause).toBe("mine");
     const frozen = Object.freeze(new Error("frozen"));
-    expect(await rejection(asyncWith(manager([], "m", { exitThrows: frozen }), () => { throw new Error("b"); }))).toBe(frozen);
+    expect(
+      await rejection(
+        asyncWith(manager([], "m", { exitThrows: frozen }), () => {
+          throw new Error("b");
+        }),
+      ),
+    ).toBe(frozen);
     expect(Object.hasOwn(frozen, "cause")).toBe(false);
-    expect(await rejection(asyncWith(manager([], "m", { exitThrows: "plain string" }), () => { throw new Error("b"); }))).toBe("plain string");
+    expect(
+      await rejection(
+        asyncWith(manager([], "m", { exitThrows: "plain string" }), () => {
+          throw new Error("b");
+        }),
+      ),
+    ).toBe("plain string");
   });
 
   it("leaves the body's error unmodified when the exit rethrows that very value", async () => {
     const boom = new Error("boom");
-    const error = await rejection(asyncWith(manager([], "m", { exitThrows: boom }), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(manager([], "m", { exitThrows: boom }), () => {
+        throw boom;
+      }),
+    );
     expect(error).toBe(boom);
     expect(Object.hasOwn(boom, "cause")).toBe(false);
   });
@@ -108,7 +153,11 @@ describe("asyncWith with disposables", () => {
   it("combines a disposer's error with the body's as SuppressedError(disposerError, bodyError)", async () => {
     const boom = new Error("boom");
     const disposeError = new Error("dispose failed");
-    const error = await rejection(asyncWith(disposable([], "d", { error: disposeError }), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(disposable([], "d", { error: disposeError }), () => {
+        throw boom;
+      }),
+    );
     expect(error).toBeInstanceOf(SuppressedError);
     expect(error).toMatchObject({ error: disposeError, suppressed: boom });
     expect(Object.hasOwn(error as object, "cause")).toBe(false);
@@ -116,14 +165,24 @@ describe("asyncWith with disposables", () => {
 
   it("wraps even when the disposer throws the very value in flight, as await using does", async () => {
     const boom = new Error("boom");
-    const error = await rejection(asyncWith(disposable([], "d", { error: boom }), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(disposable([], "d", { error: boom }), () => {
+        throw boom;
+      }),
+    );
     expect(error).toMatchObject({ error: boom, suppressed: boom });
   });
 
   it("cannot suppress: a disposer returning true still lets the error through", async () => {
     const boom = new Error("boom");
     const d = { [Symbol.asyncDispose]: async () => true };
-    expect(await rejection(asyncWith(d as unknown as AsyncDisposable, () => { throw boom; }))).toBe(boom);
+    expect(
+      await rejection(
+        asyncWith(d as unknown as AsyncDisposable, () => {
+          throw boom;
+        }),
+      ),
+    ).toBe(boom);
   });
 
   it("falls back to Symbol.dispose only when Symbol.asyncDispose is null or undefined, reading it once", async () => {
@@ -143,7 +202,9 @@ describe("asyncWith with disposables", () => {
 
   it("rejects a non-callable Symbol.asyncDispose instead of falling back", async () => {
     const d = { [Symbol.asyncDispose]: 42, [Symbol.dispose]: () => {} };
-    await expect(asyncWith(d as never, () => {})).rejects.toThrow("Expected Symbol.asyncDispose to be a function, got 42");
+    await expect(asyncWith(d as never, () => {})).rejects.toThrow(
+      "Expected Symbol.asyncDispose to be a function, got 42",
+    );
   });
 });
 
@@ -161,14 +222,21 @@ describe("asyncWith with several managers", () => {
   it("exits the managers already entered, with the error, when a later one fails to enter", async () => {
     const log: Log = [];
     const nope = new Error("nope");
-    const error = await rejection(asyncWith([manager(log, "a"), manager(log, "b", { enterThrows: nope }), manager(log, "c")], () => log.push("body")));
+    const error = await rejection(
+      asyncWith([manager(log, "a"), manager(log, "b", { enterThrows: nope }), manager(log, "c")], () =>
+        log.push("body"),
+      ),
+    );
     expect(error).toBe(nope);
     expect(log).toEqual(["enter a", "enter b", "exit a (nope)"]);
   });
 
   it("lets an outer manager suppress an inner one's enter failure, skipping the body", async () => {
     const log: Log = [];
-    const result = await asyncWith([manager(log, "a", { suppress: true }), manager(log, "b", { enterThrows: new Error("nope") })], () => log.push("body"));
+    const result = await asyncWith(
+      [manager(log, "a", { suppress: true }), manager(log, "b", { enterThrows: new Error("nope") })],
+      () => log.push("body"),
+    );
     expect(result).toBeUndefined();
     expect(log).toEqual(["enter a", "enter b", "exit a (nope)"]);
   });
@@ -177,7 +245,11 @@ describe("asyncWith with several managers", () => {
     const log: Log = [];
     const boom = new Error("boom");
     const replacement = new Error("replaced");
-    const error = await rejection(asyncWith([manager(log, "a"), manager(log, "b", { exitThrows: replacement })], () => { throw boom; }));
+    const error = await rejection(
+      asyncWith([manager(log, "a"), manager(log, "b", { exitThrows: replacement })], () => {
+        throw boom;
+      }),
+    );
     expect(error).toBe(replacement);
     expect(replacement.cause).toBe(boom);
     expect(log).toEqual(["enter a", "enter b", "exit b (boom)", "exit a (replaced)"]);
@@ -189,7 +261,8 @@ describe("asyncWith with several managers", () => {
 });
 
 describe("asyncWith misuse", () => {
-  const shape = "Expected an async context manager (with [aenter] and [aexit]) or a disposable (with Symbol.asyncDispose or Symbol.dispose), got";
+  const shape =
+    "Expected an async context manager (with [aenter] and [aexit]) or a disposable (with Symbol.asyncDispose or Symbol.dispose), got";
 
   it.each([
     [42, "42"],

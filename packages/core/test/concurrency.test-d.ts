@@ -3,11 +3,13 @@ import { asyncWith, Condition, Event, Lock, Semaphore, TaskGroup, timeout, type 
 
 describe("concurrency types", () => {
   it("gives a timeout block its scope, and the body's result back", () => {
-    expectTypeOf(asyncWith(timeout(10), (scope) => {
-      expectTypeOf(scope).toEqualTypeOf<TimeoutScope>();
-      expectTypeOf(scope.signal).toEqualTypeOf<AbortSignal>();
-      return 1;
-    })).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(
+      asyncWith(timeout(10), (scope) => {
+        expectTypeOf(scope).toEqualTypeOf<TimeoutScope>();
+        expectTypeOf(scope.signal).toEqualTypeOf<AbortSignal>();
+        return 1;
+      }),
+    ).toEqualTypeOf<Promise<number>>();
   });
 
   it("types a task's promise from its function", () => {

@@ -7,10 +7,12 @@ describe("Condition", () => {
     const cond = new Condition();
     const queue: string[] = [];
     const got: string[] = [];
-    const consumers = [1, 2].map((n) => asyncWith(cond, async () => {
-      const item = await cond.waitFor(() => queue.shift());
-      got.push(`${n}:${item}`);
-    }));
+    const consumers = [1, 2].map((n) =>
+      asyncWith(cond, async () => {
+        const item = await cond.waitFor(() => queue.shift());
+        got.push(`${n}:${item}`);
+      }),
+    );
     await Promise.resolve();
     for (const item of ["a", "b"]) {
       await asyncWith(cond, () => {
@@ -32,15 +34,17 @@ describe("Condition", () => {
     const cond = new Condition(new Lock());
     const controller = new AbortController();
     const reason = new Error("abort");
-    const error = await rejection(asyncWith(cond, async () => {
-      const waiting = cond.wait({ signal: controller.signal });
-      controller.abort(reason);
-      try {
-        await waiting;
-      } finally {
-        expect(cond.lock.locked).toBe(true);
-      }
-    }));
+    const error = await rejection(
+      asyncWith(cond, async () => {
+        const waiting = cond.wait({ signal: controller.signal });
+        controller.abort(reason);
+        try {
+          await waiting;
+        } finally {
+          expect(cond.lock.locked).toBe(true);
+        }
+      }),
+    );
     expect(error).toBe(reason);
     expect(cond.lock.locked).toBe(false);
   });

@@ -3,20 +3,27 @@ import { aenter, aexit, asyncWith, contextManager } from "../src/index.js";
 import { label, type Log, rejection } from "./fixtures.js";
 
 /** A generator manager that logs, and handles the block's error as `onError` says. */
-const logged = (log: Log, onError: "rethrow" | "swallow" | "replace" | "finally-only" = "rethrow", suppresses = onError === "swallow") =>
-  contextManager(async function* (name: string) {
-    log.push(`enter ${name}`);
-    try {
-      yield name.toUpperCase();
-      log.push(`exit ${name}`);
-    } catch (error) {
-      log.push(`caught ${label(error)}`);
-      if (onError === "rethrow") throw error;
-      if (onError === "replace") throw new Error("replaced");
-    } finally {
-      log.push("finally");
-    }
-  }, { suppresses });
+const logged = (
+  log: Log,
+  onError: "rethrow" | "swallow" | "replace" | "finally-only" = "rethrow",
+  suppresses = onError === "swallow",
+) =>
+  contextManager(
+    async function* (name: string) {
+      log.push(`enter ${name}`);
+      try {
+        yield name.toUpperCase();
+        log.push(`exit ${name}`);
+      } catch (error) {
+        log.push(`caught ${label(error)}`);
+        if (onError === "rethrow") throw error;
+        if (onError === "replace") throw new Error("replaced");
+      } finally {
+        log.push("finally");
+      }
+    },
+    { suppresses },
+  );
 
 describe("contextManager", () => {
   it("gives the first yielded value and runs the code after the yield on exit", async () => {
@@ -32,7 +39,11 @@ describe("contextManager", () => {
   it("throws the block's error in at the yield; rethrowing it propagates the very same value", async () => {
     const log: Log = [];
     const boom = new Error("boom");
-    const error = await rejection(asyncWith(logged(log)("db"), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(logged(log)("db"), () => {
+        throw boom;
+      }),
+    );
     expect(error).toBe(boom);
     expect(Object.hasOwn(boom, "cause")).toBe(false);
     expect(log).toEqual(["enter db", "caught boom", "finally"]);
@@ -47,7 +58,9 @@ describe("contextManager", () => {
 
   it("suppresses the error when the generator catches it and finishes", async () => {
     const log: Log = [];
-    const result = await asyncWith(logged(log, "swallow")("db"), () => { throw new Error("boom"); });
+    const result = await asyncWith(logged(log, "swallow")("db"), () => {
+      throw new Error("boom");
+    });
     expect(result).toBeUndefined();
     expect(log).toEqual(["enter db", "caught boom", "finally"]);
   });
@@ -55,16 +68,26 @@ describe("contextManager", () => {
   it("refuses to suppress without being declared to: a TypeError that says how, with the block's error as cause", async () => {
     const log: Log = [];
     const boom = new Error("boom");
-    const error = await rejection(asyncWith(logged(log, "swallow", false)("db"), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(logged(log, "swallow", false)("db"), () => {
+        throw boom;
+      }),
+    );
     expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toBe("generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })"); // anonymous: "generator"
+    expect((error as Error).message).toBe(
+      "generator suppressed an error undeclared: use contextManager(fn, { suppresses: true })",
+    ); // anonymous: "generator"
     expect((error as Error).cause).toBe(boom);
     expect(log).toEqual(["enter db", "caught boom", "finally"]); // its clean-up ran
   });
 
   it("lets the generator replace the error with another, linking the original as cause", async () => {
     const boom = new Error("boom");
-    const error = await rejection(asyncWith(logged([], "replace")("db"), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(logged([], "replace")("db"), () => {
+        throw boom;
+      }),
+    );
     expect((error as Error).message).toBe("replaced");
     expect((error as Error).cause).toBe(boom);
   });
@@ -79,7 +102,13 @@ describe("contextManager", () => {
         throw error;
       }
     });
-    expect(await rejection(asyncWith(m(), () => { throw undefined; }))).toBeUndefined();
+    expect(
+      await rejection(
+        asyncWith(m(), () => {
+          throw undefined;
+        }),
+      ),
+    ).toBeUndefined();
     expect(seen).toEqual([undefined]);
   });
 
@@ -137,7 +166,11 @@ describe("contextManager protocol errors", () => {
         log.push("finally");
       }
     });
-    const error = await rejection(asyncWith(m(), () => { throw boom; }));
+    const error = await rejection(
+      asyncWith(m(), () => {
+        throw boom;
+      }),
+    );
     expect(error).toEqual(new TypeError("generator didn't stop after throw()"));
     expect((error as Error).cause).toBe(boom);
     expect(log).toEqual(["finally"]);
@@ -146,7 +179,11 @@ describe("contextManager protocol errors", () => {
   it("refuses a second enter of the same instance, saying it is single-use", async () => {
     const m = logged([])("x");
     await asyncWith(m, () => {});
-    await expect(asyncWith(m, () => {})).rejects.toThrow(new TypeError("Expected a fresh contextManager() manager, got one already entered: managers are single-use, call contextManager() again"));
+    await expect(asyncWith(m, () => {})).rejects.toThrow(
+      new TypeError(
+        "Expected a fresh contextManager() manager, got one already entered: managers are single-use, call contextManager() again",
+      ),
+    );
   });
 
   it("names a named generator in every protocol error", async () => {
@@ -159,13 +196,19 @@ describe("contextManager protocol errors", () => {
     await expect(asyncWith(twice(), () => {})).rejects.toThrow(new TypeError("migrate() didn't stop"));
     const once = twice();
     await asyncWith(once, () => {}).catch(() => {});
-    await expect(asyncWith(once, () => {})).rejects.toThrow(new TypeError("Expected a fresh migrate() manager, got one already entered: managers are single-use, call migrate() again"));
+    await expect(asyncWith(once, () => {})).rejects.toThrow(
+      new TypeError(
+        "Expected a fresh migrate() manager, got one already entered: managers are single-use, call migrate() again",
+      ),
+    );
     const swallowing = contextManager(async function* migrate() {
       try {
         yield 1;
       } catch {}
     });
-    await expect(asyncWith(swallowing(), () => Promise.reject(new Error("x")))).rejects.toThrow("migrate() suppressed an error undeclared: use contextManager(fn, { suppresses: true })");
+    await expect(asyncWith(swallowing(), () => Promise.reject(new Error("x")))).rejects.toThrow(
+      "migrate() suppressed an error undeclared: use contextManager(fn, { suppresses: true })",
+    );
   });
 
   it("refuses an exit without an enter", async () => {
@@ -178,15 +221,24 @@ describe("contextManager protocol errors", () => {
     [function* () {}, "a sync generator function: write async function* and yield the value"],
     [async () => {}, "an async function: write async function* and yield the value"],
   ])("rejects %o at once with a TypeError", (fn, got) => {
-    expect(() => contextManager(fn as never)).toThrow(new TypeError(`Expected an async generator function (async function*), got ${got}`));
+    expect(() => contextManager(fn as never)).toThrow(
+      new TypeError(`Expected an async generator function (async function*), got ${got}`),
+    );
   });
 
   it.each([
     [() => 42, "42"],
     [() => Promise.resolve(), "a Promise (did you forget to await it?)"],
-    [function () { return (function* () {})(); }, "a sync generator: write async function*"],
+    [
+      function () {
+        return (function* () {})();
+      },
+      "a sync generator: write async function*",
+    ],
   ])("checks at enter that the function returned an async generator (%o)", async (fn, got) => {
     const m = contextManager(fn as never)();
-    await expect(asyncWith(m, () => {})).rejects.toThrow(new TypeError(`Expected an async generator from the contextManager() function, got ${got}`));
+    await expect(asyncWith(m, () => {})).rejects.toThrow(
+      new TypeError(`Expected an async generator from the contextManager() function, got ${got}`),
+    );
   });
 });

@@ -17,17 +17,34 @@ function node24(): string {
   const dir = existsSync(tools) ? readdirSync(tools).find((d) => d.startsWith("node-24")) : undefined;
   const binary = dir && join(tools, dir, "node_modules", "node", "bin", "node");
   if (binary && existsSync(binary)) return binary;
-  throw new Error("Expected Node 24 for the differential test, got none: run `npm test` from the repository root (it installs Node 24 into .tools/), or set NODE24_PATH to a Node >= 24 binary.");
+  throw new Error(
+    "Expected Node 24 for the differential test, got none: run `npm test` from the repository root (it installs Node 24 into .tools/), or set NODE24_PATH to a Node >= 24 binary.",
+  );
 }
 
 const thrown = fc.constantFrom("error", "error", "string", "undefined");
 const exit = fc.record({ exit: fc.constantFrom("ok", "throw"), thrown, delay: fc.boolean(), plain: fc.boolean() });
 const op = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant("use"), res: fc.constantFrom("async", "async", "sync", "fallback", "null", "undefined") }).chain((o) => exit.map((e) => ({ ...o, ...e }))), weight: 4 },
+  {
+    arbitrary: fc
+      .record({
+        t: fc.constant("use"),
+        res: fc.constantFrom("async", "async", "sync", "fallback", "null", "undefined"),
+      })
+      .chain((o) => exit.map((e) => ({ ...o, ...e }))),
+    weight: 4,
+  },
   { arbitrary: exit.map((e) => ({ t: "adopt", ...e })), weight: 2 },
   { arbitrary: exit.map((e) => ({ t: "defer", ...e })), weight: 3 },
   { arbitrary: fc.constant({ t: "move" }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant("bad"), method: fc.constantFrom("use", "defer", "adopt"), value: fc.constantFrom(42, "x", true) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant("bad"),
+      method: fc.constantFrom("use", "defer", "adopt"),
+      value: fc.constantFrom(42, "x", true),
+    }),
+    weight: 1,
+  },
 );
 const end = fc.oneof(
   fc.record({ kind: fc.constant("disposeAsync"), twice: fc.boolean() }),
@@ -58,13 +75,15 @@ describe("AsyncExitStack against native AsyncDisposableStack and await using (No
 
   it("gives identical outcomes on Node 24, under native await using too", () => {
     const ours = run(binary, "asyncwith");
-    for (let i = 0; i < programs.length; i++) expect({ program: programs[i], outcome: ours[i] }).toEqual({ program: programs[i], outcome: native[i] });
+    for (let i = 0; i < programs.length; i++)
+      expect({ program: programs[i], outcome: ours[i] }).toEqual({ program: programs[i], outcome: native[i] });
   });
 
   it(`gives identical outcomes on this Node (${process.version}) for the programs it can parse`, () => {
     const ours = run(process.execPath, "asyncwith");
     const comparable = ours.flatMap((o, i) => (o ? [i] : []));
     expect(comparable.length).toBeGreaterThan(150);
-    for (const i of comparable) expect({ program: programs[i], outcome: ours[i] }).toEqual({ program: programs[i], outcome: native[i] });
+    for (const i of comparable)
+      expect({ program: programs[i], outcome: ours[i] }).toEqual({ program: programs[i], outcome: native[i] });
   });
 });

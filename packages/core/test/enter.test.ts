@@ -53,7 +53,10 @@ describe("enter() for await using", () => {
     {
       await using _ = await enter(manager(log, "m"));
     }
-    expect(log).toEqual(["enter m", "exit m (disposed without a success mark, so exits take the failure path: await using cannot see errors)"]);
+    expect(log).toEqual([
+      "enter m",
+      "exit m (disposed without a success mark, so exits take the failure path: await using cannot see errors)",
+    ]);
   });
 
   it("lets an exit's replacement error reach await using, which combines it with the block's", async () => {

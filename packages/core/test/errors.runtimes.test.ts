@@ -11,7 +11,8 @@ const S = _ponyfill();
 console.log(S(new Error("inner A"), new Error("inner B"), "outer"));`;
 
 /** The binary `npm test` installed into .tools/ (or the *_PATH variable it sets). */
-const tool = (variable: string, path: string) => process.env[variable] ?? [fileURLToPath(new URL(`../../../.tools/${path}`, import.meta.url))].find(existsSync);
+const tool = (variable: string, path: string) =>
+  process.env[variable] ?? [fileURLToPath(new URL(`../../../.tools/${path}`, import.meta.url))].find(existsSync);
 const runtimes: [string, string | undefined, string[]][] = [
   ["Node", process.execPath, ["--input-type=module", "-e", script]],
   ["Bun", tool("BUN_PATH", "bun-1.4.5/node_modules/bun/bin/bun.exe"), ["-e", script]],
@@ -21,7 +22,10 @@ const runtimes: [string, string | undefined, string[]][] = [
 describe("the SuppressedError ponyfill, printed by console.log", () => {
   for (const [name, binary, args] of runtimes) {
     it(`shows both inner errors in ${name}`, () => {
-      if (!binary) throw new Error(`Expected ${name} to run this test, got no binary: run \`npm test\` (it installs ${name} into .tools/ and sets its *_PATH variable).`);
+      if (!binary)
+        throw new Error(
+          `Expected ${name} to run this test, got no binary: run \`npm test\` (it installs ${name} into .tools/ and sets its *_PATH variable).`,
+        );
       const printed = execFileSync(binary, args, { encoding: "utf8" });
       expect(printed).toMatch(/^SuppressedError: outer\n/);
       expect(printed).toMatch(/\[error\]: Error: inner A/);

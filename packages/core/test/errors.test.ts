@@ -23,17 +23,31 @@ describe.each(kinds)("SuppressedError (%s)", (_kind, S) => {
   it("handles message as the spec does: undefined gives no own property, anything else is ToString'ed", () => {
     expect(Object.hasOwn(new S(1, 2), "message")).toBe(false);
     expect(new S(1, 2).message).toBe("");
-    expect(Object.getOwnPropertyDescriptor(new S(1, 2, 42 as never), "message")).toEqual({ value: "42", writable: true, enumerable: false, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(new S(1, 2, 42 as never), "message")).toEqual({
+      value: "42",
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
     expect(() => new S(1, 2, Symbol("no") as never)).toThrow(TypeError);
   });
 
   it("has error and suppressed as non-enumerable, writable, configurable own properties", () => {
     const e = new S("x", "y");
     for (const key of ["error", "suppressed"]) {
-      expect(Object.getOwnPropertyDescriptor(e, key)).toEqual({ value: key === "error" ? "x" : "y", writable: true, enumerable: false, configurable: true });
+      expect(Object.getOwnPropertyDescriptor(e, key)).toEqual({
+        value: key === "error" ? "x" : "y",
+        writable: true,
+        enumerable: false,
+        configurable: true,
+      });
     }
     expect(Object.keys(e)).toEqual([]);
-    expect(Object.getOwnPropertyDescriptor(S, "prototype")).toMatchObject({ writable: false, enumerable: false, configurable: false });
+    expect(Object.getOwnPropertyDescriptor(S, "prototype")).toMatchObject({
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
     expect(Object.getPrototypeOf(S)).toBe(Error);
   });
 

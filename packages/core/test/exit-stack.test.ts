@@ -19,7 +19,16 @@ describe("AsyncExitStack: registering and unwinding", () => {
     stack.push(manager(log, "pushed", { async: false }));
     expect(await stack.enterContext(manager(log, "entered"))).toBe("entered");
     await stack.aclose();
-    expect(log).toEqual(["enter entered", "exit entered", "exit pushed", "push fn", "callback 1 x", "adopt adopted", "dispose use", "defer"]);
+    expect(log).toEqual([
+      "enter entered",
+      "exit entered",
+      "exit pushed",
+      "push fn",
+      "callback 1 x",
+      "adopt adopted",
+      "dispose use",
+      "defer",
+    ]);
   });
 
   it("returns what each method is documented to return", () => {
@@ -38,9 +47,19 @@ describe("AsyncExitStack: registering and unwinding", () => {
   it("calls callback(fn, ...args) as exactly fn(...args), and defer/adopt callbacks with TC39's arguments", async () => {
     const calls: unknown[][] = [];
     const stack = new AsyncExitStack();
-    stack.callback(function (this: unknown, ...args: unknown[]) { calls.push([this, ...args]); }, 1, undefined);
-    stack.defer(function (this: unknown, ...args: unknown[]) { calls.push([this, ...args]); });
-    stack.adopt("v", function (this: unknown, ...args: unknown[]) { calls.push([this, ...args]); });
+    stack.callback(
+      function (this: unknown, ...args: unknown[]) {
+        calls.push([this, ...args]);
+      },
+      1,
+      undefined,
+    );
+    stack.defer(function (this: unknown, ...args: unknown[]) {
+      calls.push([this, ...args]);
+    });
+    stack.adopt("v", function (this: unknown, ...args: unknown[]) {
+      calls.push([this, ...args]);
+    });
     await stack.disposeAsync();
     expect(calls).toEqual([[undefined, "v"], [undefined], [undefined, 1, undefined]]);
   });
@@ -101,8 +120,14 @@ describe("AsyncExitStack: errors", () => {
     const replacement = new Error("replacement");
     const stack = new AsyncExitStack();
     stack.push((f?: Failure) => void seen.push(f && label(f.error)));
-    stack.push(() => { throw replacement; });
-    const error = await rejection(asyncWith(stack, () => { throw boom; }));
+    stack.push(() => {
+      throw replacement;
+    });
+    const error = await rejection(
+      asyncWith(stack, () => {
+        throw boom;
+      }),
+    );
     expect(error).toBe(replacement);
     expect(replacement.cause).toBe(boom);
     expect(seen).toEqual(["replacement"]);
@@ -113,7 +138,9 @@ describe("AsyncExitStack: errors", () => {
     const stack = new AsyncExitStack();
     stack.push((f?: Failure) => void seen.push(f));
     stack.push(() => true);
-    const result = await asyncWith(stack, () => { throw new Error("boom"); });
+    const result = await asyncWith(stack, () => {
+      throw new Error("boom");
+    });
     expect(result).toBeUndefined();
     expect(seen).toEqual([undefined]);
   });
@@ -123,13 +150,21 @@ describe("AsyncExitStack: errors", () => {
     const stack = new AsyncExitStack();
     stack.callback(() => true);
     stack.defer(() => true);
-    expect(await rejection(asyncWith(stack, () => { throw boom; }))).toBe(boom);
+    expect(
+      await rejection(
+        asyncWith(stack, () => {
+          throw boom;
+        }),
+      ),
+    ).toBe(boom);
   });
 
   it("makes [aexit] return false when the failure propagates unchanged, true when suppressed", async () => {
     const boom = new Error("boom");
     const rethrowing = new AsyncExitStack();
-    rethrowing.push((f?: Failure) => { throw f!.error; });
+    rethrowing.push((f?: Failure) => {
+      throw f!.error;
+    });
     expect(await rethrowing[aexit]({ error: boom })).toBe(false);
     const suppressing = new AsyncExitStack();
     suppressing.push(() => true);
@@ -142,29 +177,61 @@ describe("AsyncExitStack: errors", () => {
     const replacement = new Error("replacement");
     const late = new Error("late");
     const stack = new AsyncExitStack();
-    stack.defer(() => { throw late; });
-    stack.push(() => { throw replacement; });
-    const error = await rejection(asyncWith(stack, () => { throw boom; }));
+    stack.defer(() => {
+      throw late;
+    });
+    stack.push(() => {
+      throw replacement;
+    });
+    const error = await rejection(
+      asyncWith(stack, () => {
+        throw boom;
+      }),
+    );
     expect(error).toMatchObject({ error: late, suppressed: replacement });
     expect(replacement.cause).toBe(boom);
   });
 
   it("propagates undefined thrown by an exit or a disposer on the success path (found by the property test)", async () => {
     const pushed = new AsyncExitStack();
-    pushed.push(() => { throw undefined; });
-    await expect(asyncWith(pushed, () => "result").then(() => "resolved", (e) => ["rejected", e])).resolves.toEqual(["rejected", undefined]);
+    pushed.push(() => {
+      throw undefined;
+    });
+    await expect(
+      asyncWith(pushed, () => "result").then(
+        () => "resolved",
+        (e) => ["rejected", e],
+      ),
+    ).resolves.toEqual(["rejected", undefined]);
     const deferred = new AsyncExitStack();
-    deferred.defer(() => { throw undefined; });
-    await expect(asyncWith(deferred, () => "result").then(() => "resolved", (e) => ["rejected", e])).resolves.toEqual(["rejected", undefined]);
+    deferred.defer(() => {
+      throw undefined;
+    });
+    await expect(
+      asyncWith(deferred, () => "result").then(
+        () => "resolved",
+        (e) => ["rejected", e],
+      ),
+    ).resolves.toEqual(["rejected", undefined]);
   });
 
   it("throws a TypeError at once for what cannot be called or disposed", () => {
     const stack = new AsyncExitStack();
-    expect(() => stack.push(42 as never)).toThrow(new TypeError("Expected push() to be given a function, a manager or a disposable, got 42"));
-    expect(() => (stack.callback as (fn: unknown) => unknown)("x")).toThrow(new TypeError('Expected callback() to be given a function, got "x"'));
-    expect(() => stack.defer(null as never)).toThrow(new TypeError("Expected defer() to be given a function, got null"));
-    expect(() => stack.adopt(1, {} as never)).toThrow(new TypeError("Expected adopt() to be given a function, got an object"));
-    expect(() => stack.use({} as never)).toThrow("Expected use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose), got an object");
+    expect(() => stack.push(42 as never)).toThrow(
+      new TypeError("Expected push() to be given a function, a manager or a disposable, got 42"),
+    );
+    expect(() => (stack.callback as (fn: unknown) => unknown)("x")).toThrow(
+      new TypeError('Expected callback() to be given a function, got "x"'),
+    );
+    expect(() => stack.defer(null as never)).toThrow(
+      new TypeError("Expected defer() to be given a function, got null"),
+    );
+    expect(() => stack.adopt(1, {} as never)).toThrow(
+      new TypeError("Expected adopt() to be given a function, got an object"),
+    );
+    expect(() => stack.use({} as never)).toThrow(
+      "Expected use() to be given a disposable (with Symbol.asyncDispose or Symbol.dispose), got an object",
+    );
     expect(() => stack.use(5 as never)).toThrow(TypeError);
   });
 });
@@ -201,7 +268,9 @@ describe("AsyncExitStack: state", () => {
     const stack = new AsyncExitStack();
     await stack.disposeAsync();
     expect(() => stack.defer(42 as never)).toThrow(ReferenceError);
-    expect(() => stack.use(42 as never)).toThrow("Expected a live AsyncExitStack, got a disposed one: use() cannot add to it");
+    expect(() => stack.use(42 as never)).toThrow(
+      "Expected a live AsyncExitStack, got a disposed one: use() cannot add to it",
+    );
   });
 
   it("runs callbacks once however often it is disposed, even concurrently", async () => {
@@ -245,7 +314,10 @@ describe("AsyncExitStack: state", () => {
     await stack.disposeAsync();
     const error = await rejection(entering);
     expect(error).toBeInstanceOf(ReferenceError);
-    expect(log).toEqual(["enter late", "exit late (The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.)"]);
+    expect(log).toEqual([
+      "enter late",
+      "exit late (The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.)",
+    ]);
   });
 
   it("has TC39's surface: [Symbol.asyncDispose] is disposeAsync, and a string tag", () => {
@@ -290,7 +362,9 @@ describe("AsyncExitStack: success is never assumed", () => {
   it("does not wrap the blind failure into disposer errors", async () => {
     const late = new Error("late");
     const stack = new AsyncExitStack();
-    stack.defer(() => { throw late; });
+    stack.defer(() => {
+      throw late;
+    });
     stack.push(() => {});
     expect(await rejection(stack.disposeAsync())).toBe(late);
   });
@@ -314,7 +388,10 @@ describe("AsyncExitStack: scale", () => {
   it("keeps unwinding through 100,000 throwing callbacks and nests their errors", async () => {
     const stack = new AsyncExitStack();
     const n = 100_000;
-    for (let i = 0; i < n; i++) stack.defer(() => { throw i; });
+    for (let i = 0; i < n; i++)
+      stack.defer(() => {
+        throw i;
+      });
     let error = await rejection(stack.disposeAsync());
     let depth = 0;
     while (error instanceof SuppressedError) {
@@ -328,13 +405,20 @@ describe("AsyncExitStack: scale", () => {
 });
 
 describe("AsyncExitStack: TC39's tick order", () => {
-  const tick2 = (log: string[], name: string) => Promise.resolve().then(() => {}).then(() => void log.push(name));
+  const tick2 = (log: string[], name: string) =>
+    Promise.resolve()
+      .then(() => {})
+      .then(() => void log.push(name));
 
   it("a stack holding only null still awaits once before it settles (job 1, dispose, job 2)", async () => {
     const log: string[] = [];
     const stack = new AsyncExitStack();
     stack.use(null);
-    await Promise.all([tick2(log, "job 1"), stack.disposeAsync().then(() => void log.push("dispose")), tick2(log, "job 2")]);
+    await Promise.all([
+      tick2(log, "job 1"),
+      stack.disposeAsync().then(() => void log.push("dispose")),
+      tick2(log, "job 2"),
+    ]);
     expect(log).toEqual(["job 1", "dispose", "job 2"]);
   });
 
@@ -343,11 +427,18 @@ describe("AsyncExitStack: TC39's tick order", () => {
       const log: string[] = [];
       const stack = new AsyncExitStack();
       register(stack, log);
-      await Promise.all([stack.disposeAsync().then(() => void log.push("dispose")), Promise.resolve().then(() => void log.push("job"))]);
+      await Promise.all([
+        stack.disposeAsync().then(() => void log.push("dispose")),
+        Promise.resolve().then(() => void log.push("job")),
+      ]);
       return log;
     };
     expect(await order((stack, log) => stack.defer(() => void log.push("defer")))).toEqual(["defer", "job", "dispose"]);
-    expect(await order((stack, log) => stack.callback(() => void log.push("callback")))).toEqual(["callback", "dispose", "job"]);
+    expect(await order((stack, log) => stack.callback(() => void log.push("callback")))).toEqual([
+      "callback",
+      "dispose",
+      "job",
+    ]);
   });
 
   it("disposeAsync and Symbol.asyncDispose reject (never throw) when called on something that is not a stack", async () => {
@@ -357,7 +448,9 @@ describe("AsyncExitStack: TC39's tick order", () => {
       let promise: Promise<void> | undefined;
       expect(() => (promise = disposeAsync.call(self as never))).not.toThrow();
       await expect(promise).rejects.toThrow(TypeError);
-      await expect(dispose.call(self as never)).rejects.toThrow(/^Expected disposeAsync\(\) to be called on an AsyncExitStack, got /);
+      await expect(dispose.call(self as never)).rejects.toThrow(
+        /^Expected disposeAsync\(\) to be called on an AsyncExitStack, got /,
+      );
     }
   });
 });

@@ -7,15 +7,42 @@ class Gone extends NotFound {}
 
 describe("suppress", () => {
   it("suppresses errors of a class or its subclasses, and lets others through", async () => {
-    await expect(asyncWith(suppress(NotFound), () => { throw new Gone(); })).resolves.toBeUndefined();
+    await expect(
+      asyncWith(suppress(NotFound), () => {
+        throw new Gone();
+      }),
+    ).resolves.toBeUndefined();
     const other = new TypeError("other");
-    expect(await rejection(asyncWith(suppress(NotFound), () => { throw other; }))).toBe(other);
+    expect(
+      await rejection(
+        asyncWith(suppress(NotFound), () => {
+          throw other;
+        }),
+      ),
+    ).toBe(other);
   });
 
   it("treats Error itself as a class and other functions as predicates", async () => {
-    await expect(asyncWith(suppress(Error), () => { throw new RangeError(); })).resolves.toBeUndefined();
-    expect(await rejection(asyncWith(suppress(Error), () => { throw "not an error"; }))).toBe("not an error");
-    await expect(asyncWith(suppress((e) => e === "skip"), () => { throw "skip"; })).resolves.toBeUndefined();
+    await expect(
+      asyncWith(suppress(Error), () => {
+        throw new RangeError();
+      }),
+    ).resolves.toBeUndefined();
+    expect(
+      await rejection(
+        asyncWith(suppress(Error), () => {
+          throw "not an error";
+        }),
+      ),
+    ).toBe("not an error");
+    await expect(
+      asyncWith(
+        suppress((e) => e === "skip"),
+        () => {
+          throw "skip";
+        },
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it("is reusable and passes results through on success", async () => {
@@ -25,8 +52,12 @@ describe("suppress", () => {
   });
 
   it("needs at least one matcher, each a function", () => {
-    expect(() => suppress()).toThrow(new TypeError("Expected suppress() to be given at least one error class or predicate, got none"));
-    expect(() => suppress("TypeError" as never)).toThrow(new TypeError('Expected suppress() to be given error classes or predicates, got "TypeError"'));
+    expect(() => suppress()).toThrow(
+      new TypeError("Expected suppress() to be given at least one error class or predicate, got none"),
+    );
+    expect(() => suppress("TypeError" as never)).toThrow(
+      new TypeError('Expected suppress() to be given error classes or predicates, got "TypeError"'),
+    );
   });
 });
 
@@ -35,7 +66,13 @@ describe("nullContext", () => {
     await expect(asyncWith(nullContext(5), (v) => v * 2)).resolves.toBe(10);
     await expect(asyncWith(nullContext(), (v) => v)).resolves.toBeUndefined();
     const boom = new Error("boom");
-    expect(await rejection(asyncWith(nullContext(), () => { throw boom; }))).toBe(boom);
+    expect(
+      await rejection(
+        asyncWith(nullContext(), () => {
+          throw boom;
+        }),
+      ),
+    ).toBe(boom);
   });
 });
 
@@ -44,7 +81,11 @@ describe("closing and aclosing", () => {
     let closed = 0;
     const x = { close: async () => void closed++ };
     await expect(asyncWith(closing(x), (v) => v === x)).resolves.toBe(true);
-    await expect(asyncWith(closing(x), () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      asyncWith(closing(x), () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(closed).toBe(2);
   });
 
@@ -61,7 +102,9 @@ describe("closing and aclosing", () => {
       for await (const n of it) if (n === 2) break;
     });
     const gen = numbers();
-    await asyncWith(aclosing(gen), async (it) => { await it.next(); });
+    await asyncWith(aclosing(gen), async (it) => {
+      await it.next();
+    });
     expect(log).toEqual(["finally", "finally"]);
   });
 
@@ -72,7 +115,11 @@ describe("closing and aclosing", () => {
   });
 
   it("rejects objects without the method at once", () => {
-    expect(() => closing({} as never)).toThrow(new TypeError("Expected closing() to be given an object with a close() method, got an object"));
-    expect(() => aclosing(null as never)).toThrow(new TypeError("Expected aclosing() to be given an object with a close() or return() method, got null"));
+    expect(() => closing({} as never)).toThrow(
+      new TypeError("Expected closing() to be given an object with a close() method, got an object"),
+    );
+    expect(() => aclosing(null as never)).toThrow(
+      new TypeError("Expected aclosing() to be given an object with a close() or return() method, got null"),
+    );
   });
 });

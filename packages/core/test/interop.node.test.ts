@@ -37,8 +37,18 @@ describe("SuppressedError", () => {
     expect(e.name).toBe("SuppressedError");
     expect(e.message).toBe("message");
     expect(new source.SuppressedError(1, 2).message).toBe("");
-    expect(Object.getOwnPropertyDescriptor(e, "error")).toEqual({ value: "error", writable: true, enumerable: false, configurable: true });
-    expect(Object.getOwnPropertyDescriptor(e, "suppressed")).toEqual({ value: "suppressed", writable: true, enumerable: false, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(e, "error")).toEqual({
+      value: "error",
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
+    expect(Object.getOwnPropertyDescriptor(e, "suppressed")).toEqual({
+      value: "suppressed",
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
     expect(Object.keys(e)).toEqual([]);
   });
 

@@ -1,6 +1,15 @@
 // Random programs of nested managers and exit-stack callbacks, run two ways: through the library,
 // and through a small synchronous reference model written straight from the documented rules.
-import { aenter, aexit, type AsyncContextManager, AsyncExitStack, asyncWith, contextManager, type Failure, SuppressedError } from "../src/index.js";
+import {
+  aenter,
+  aexit,
+  type AsyncContextManager,
+  AsyncExitStack,
+  asyncWith,
+  contextManager,
+  type Failure,
+  SuppressedError,
+} from "../src/index.js";
 
 export type Thrown = "error" | "string" | "undefined";
 export type SeeingExit = "ok" | "throw" | "suppress" | "rethrow";
@@ -39,30 +48,39 @@ export async function runReal(program: Node): Promise<Outcome> {
   const manager = (m: Manager): AsyncContextManager<string> | AsyncDisposable => {
     const name = `${m.kind}${++names.n}`;
     if (m.kind === "disposable") {
-      return { async [Symbol.asyncDispose]() { log.push(`dispose ${name}`); if (m.exit === "throw") throw fresh(m.thrown); } };
+      return {
+        async [Symbol.asyncDispose]() {
+          log.push(`dispose ${name}`);
+          if (m.exit === "throw") throw fresh(m.thrown);
+        },
+      };
     }
     if (m.kind === "gen") {
-      return contextManager(async function* () {
-        log.push(`enter ${name}`);
-        if (m.enter) throw fresh(m.enter);
-        let failure: Failure | undefined;
-        try {
-          yield name;
-        } catch (error) {
-          failure = { error };
-        }
-        log.push(`exit ${name} saw ${failure ? label(failure.error) : "-"}`);
-        if (m.exit === "throw") throw fresh(m.thrown);
-        if (failure && m.exit !== "suppress") throw failure.error;
-      }, { suppresses: m.exit === "suppress" })();
+      return contextManager(
+        async function* () {
+          log.push(`enter ${name}`);
+          if (m.enter) throw fresh(m.enter);
+          let failure: Failure | undefined;
+          try {
+            yield name;
+          } catch (error) {
+            failure = { error };
+          }
+          log.push(`exit ${name} saw ${failure ? label(failure.error) : "-"}`);
+          if (m.exit === "throw") throw fresh(m.thrown);
+          if (failure && m.exit !== "suppress") throw failure.error;
+        },
+        { suppresses: m.exit === "suppress" },
+      )();
     }
     const maybeAsync = <T>(f: () => T) => (m.sync ? f() : Promise.resolve().then(f));
     return {
-      [aenter]: () => maybeAsync(() => {
-        log.push(`enter ${name}`);
-        if (m.enter) throw fresh(m.enter);
-        return name;
-      }),
+      [aenter]: () =>
+        maybeAsync(() => {
+          log.push(`enter ${name}`);
+          if (m.enter) throw fresh(m.enter);
+          return name;
+        }),
       [aexit]: (failure?: Failure) => maybeAsync(() => seeingExit(`exit ${name}`, m.exit, m.thrown, failure)),
     };
   };
@@ -122,7 +140,10 @@ class ModelError {
   constructor(readonly id: string) {}
 }
 class ModelSuppressed {
-  constructor(readonly error: unknown, readonly suppressed: unknown) {}
+  constructor(
+    readonly error: unknown,
+    readonly suppressed: unknown,
+  ) {}
 }
 type Pending = { error: unknown } | undefined;
 type Result = { ok: unknown } | { error: unknown };
@@ -133,17 +154,24 @@ export function runModel(program: Node): Outcome {
   const fresh = (kind: Thrown) => ids.fresh(kind, (id) => new ModelError(id));
   const names = { n: 0 };
   const labelOf = (x: unknown): string =>
-    x instanceof ModelSuppressed ? `S(${labelOf(x.error)},${labelOf(x.suppressed)})` : x instanceof ModelError ? x.id : String(x);
+    x instanceof ModelSuppressed
+      ? `S(${labelOf(x.error)},${labelOf(x.suppressed)})`
+      : x instanceof ModelError
+        ? x.id
+        : String(x);
 
   // Rule: an exit that sees the failure and throws replaces it; a fresh Error gets the replaced
   // error as its cause; the very same value leaves it unchanged.
   const replace = (pending: Pending, next: unknown): Pending => {
     if (pending && next === pending.error) return pending;
-    if (pending && next instanceof ModelError && !next.hasCause) Object.assign(next, { cause: pending.error, hasCause: true });
+    if (pending && next instanceof ModelError && !next.hasCause)
+      Object.assign(next, { cause: pending.error, hasCause: true });
     return { error: next };
   };
   // Rule: a disposer that throws while an error is in flight makes SuppressedError(new, old).
-  const combine = (pending: Pending, next: unknown): Pending => ({ error: pending ? new ModelSuppressed(next, pending.error) : next });
+  const combine = (pending: Pending, next: unknown): Pending => ({
+    error: pending ? new ModelSuppressed(next, pending.error) : next,
+  });
 
   const seeing = (what: string, exit: SeeingExit, thrown: Thrown, pending: Pending): Pending => {
     log.push(`${what} saw ${pending ? labelOf(pending.error) : "-"}`);
@@ -197,7 +225,8 @@ export function runModel(program: Node): Outcome {
           break;
         }
         exits.push(entered.exit);
-      } else exits.push((p) => (log.push(`dispose ${name}`), item.exit === "throw" ? combine(p, fresh(item.thrown)) : p));
+      } else
+        exits.push((p) => (log.push(`dispose ${name}`), item.exit === "throw" ? combine(p, fresh(item.thrown)) : p));
     }
     result ??= run(node.body);
     const failure: Pending = "error" in result ? { error: result.error } : undefined;

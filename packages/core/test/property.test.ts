@@ -4,9 +4,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Item, type Manager, type Node, runModel, runReal } from "./model.js";
 
-const thrown = fc.constantFrom("error", "error", "string", "undefined") as fc.Arbitrary<"error" | "string" | "undefined">;
+const thrown = fc.constantFrom("error", "error", "string", "undefined") as fc.Arbitrary<
+  "error" | "string" | "undefined"
+>;
 const maybeThrown = fc.option(thrown, { freq: 3 });
-const seeingExit = fc.constantFrom("ok", "throw", "suppress", "rethrow") as fc.Arbitrary<"ok" | "throw" | "suppress" | "rethrow">;
+const seeingExit = fc.constantFrom("ok", "throw", "suppress", "rethrow") as fc.Arbitrary<
+  "ok" | "throw" | "suppress" | "rethrow"
+>;
 const disposerExit = fc.constantFrom("ok", "throw") as fc.Arbitrary<"ok" | "throw">;
 
 const manager: fc.Arbitrary<Manager> = fc.oneof(

@@ -5,26 +5,36 @@ import { rejection } from "./fixtures.js";
 describe("Lock", () => {
   it("is held for exactly the block and released when the block throws", async () => {
     const lock = new Lock();
-    await expect(asyncWith(lock, () => {
-      expect(lock.locked).toBe(true);
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      asyncWith(lock, () => {
+        expect(lock.locked).toBe(true);
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(lock.locked).toBe(false);
   });
 
   it("serves waiters first come, first served", async () => {
     const lock = new Lock();
     const order: number[] = [];
-    await Promise.all([1, 2, 3, 4].map((n) => asyncWith(lock, async () => {
-      order.push(n);
-      await Promise.resolve();
-      order.push(n);
-    })));
+    await Promise.all(
+      [1, 2, 3, 4].map((n) =>
+        asyncWith(lock, async () => {
+          order.push(n);
+          await Promise.resolve();
+          order.push(n);
+        }),
+      ),
+    );
     expect(order).toEqual([1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
   it("refuses a release when not held", () => {
-    expect(() => new Lock().release()).toThrow(new RangeError("Expected a release() matching an acquire(), got one too many: the Lock is already at its bound of 1"));
+    expect(() => new Lock().release()).toThrow(
+      new RangeError(
+        "Expected a release() matching an acquire(), got one too many: the Lock is already at its bound of 1",
+      ),
+    );
   });
 });
 
@@ -34,12 +44,16 @@ describe("Semaphore", () => {
     let inside = 0;
     let most = 0;
     const order: number[] = [];
-    await Promise.all(Array.from({ length: 10_000 }, (_, i) => asyncWith(sem, async () => {
-      order.push(i);
-      most = Math.max(most, ++inside);
-      await Promise.resolve();
-      inside--;
-    })));
+    await Promise.all(
+      Array.from({ length: 10_000 }, (_, i) =>
+        asyncWith(sem, async () => {
+          order.push(i);
+          most = Math.max(most, ++inside);
+          await Promise.resolve();
+          inside--;
+        }),
+      ),
+    );
     expect(most).toBe(3);
     expect(order).toEqual(Array.from({ length: 10_000 }, (_, i) => i));
     expect(sem.value).toBe(3);

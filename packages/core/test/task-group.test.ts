@@ -6,11 +6,13 @@ describe("TaskGroup", () => {
   it("waits for every task and gives their results", async () => {
     const done: number[] = [];
     const results = await asyncWith(new TaskGroup(), (group) => {
-      const tasks = [3, 1, 2].map((n) => group.spawn(async () => {
-        await Promise.resolve();
-        done.push(n);
-        return n * 10;
-      }));
+      const tasks = [3, 1, 2].map((n) =>
+        group.spawn(async () => {
+          await Promise.resolve();
+          done.push(n);
+          return n * 10;
+        }),
+      );
       return Promise.all(tasks);
     });
     expect(results).toEqual([30, 10, 20]);
@@ -35,19 +37,23 @@ describe("TaskGroup", () => {
     const first = new Error("first");
     const second = new Error("second");
     const stopped: string[] = [];
-    const error = await rejection(asyncWith(new TaskGroup(), (group) => {
-      group.spawn(async (signal) => {
-        await untilAborted(signal).catch((reason) => {
-          stopped.push("sibling");
-          throw reason; // stopping because of the abort: not listed
+    const error = await rejection(
+      asyncWith(new TaskGroup(), (group) => {
+        group.spawn(async (signal) => {
+          await untilAborted(signal).catch((reason) => {
+            stopped.push("sibling");
+            throw reason; // stopping because of the abort: not listed
+          });
         });
-      });
-      group.spawn(async () => { throw first; });
-      group.spawn(async (signal) => {
-        await untilAborted(signal).catch(() => {});
-        throw second; // a failure of its own while stopping: listed
-      });
-    }));
+        group.spawn(async () => {
+          throw first;
+        });
+        group.spawn(async (signal) => {
+          await untilAborted(signal).catch(() => {});
+          throw second; // a failure of its own while stopping: listed
+        });
+      }),
+    );
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors).toEqual([first, second]);
     expect(stopped).toEqual(["sibling"]);
@@ -57,22 +63,38 @@ describe("TaskGroup", () => {
     const boom = new Error("boom");
     const late = new Error("late");
     let group!: TaskGroup;
-    const error = await rejection(asyncWith(new TaskGroup(), async (g) => {
-      group = g;
-      g.spawn(async (signal) => {
-        await untilAborted(signal).catch(() => {});
-        throw late;
-      });
-      throw boom;
-    }));
+    const error = await rejection(
+      asyncWith(new TaskGroup(), async (g) => {
+        group = g;
+        g.spawn(async (signal) => {
+          await untilAborted(signal).catch(() => {});
+          throw late;
+        });
+        throw boom;
+      }),
+    );
     expect((error as AggregateError).errors).toEqual([boom, late]);
     expect(group.signal.aborted).toBe(true);
   });
 
   it("raises even a lone block error as an AggregateError, and lists an awaited task's failure once", async () => {
     const boom = new Error("boom");
-    expect(((await rejection(asyncWith(new TaskGroup(), () => { throw boom; }))) as AggregateError).errors).toEqual([boom]);
-    const error = await rejection(asyncWith(new TaskGroup(), (g) => g.spawn(async () => { throw boom; })));
+    expect(
+      (
+        (await rejection(
+          asyncWith(new TaskGroup(), () => {
+            throw boom;
+          }),
+        )) as AggregateError
+      ).errors,
+    ).toEqual([boom]);
+    const error = await rejection(
+      asyncWith(new TaskGroup(), (g) =>
+        g.spawn(async () => {
+          throw boom;
+        }),
+      ),
+    );
     expect((error as AggregateError).errors).toEqual([boom]);
   });
 
@@ -87,13 +109,23 @@ describe("TaskGroup", () => {
       });
     });
     expect(log).toEqual(["spawned during exit"]);
-    expect(() => group.spawn(() => 1)).toThrow(new TypeError("Expected an entered TaskGroup for spawn(), got one that has exited: spawn before its block ends"));
+    expect(() => group.spawn(() => 1)).toThrow(
+      new TypeError("Expected an entered TaskGroup for spawn(), got one that has exited: spawn before its block ends"),
+    );
     expect(() => new TaskGroup().spawn(42 as never)).toThrow(TypeError);
   });
 
   it("turns a task that throws synchronously into a failure, not a crash", async () => {
     const boom = new Error("sync");
-    const error = await rejection(asyncWith(new TaskGroup(), (g) => void g.spawn(() => { throw boom; })));
+    const error = await rejection(
+      asyncWith(
+        new TaskGroup(),
+        (g) =>
+          void g.spawn(() => {
+            throw boom;
+          }),
+      ),
+    );
     expect((error as AggregateError).errors).toEqual([boom]);
   });
 });

@@ -10,7 +10,10 @@ describe("timeout in a real process", () => {
       await asyncWith(timeout(3_600_000), () => {});
       await asyncWith(timeout(3_600_000), () => { throw new Error("x") }).catch(() => {});
       console.log("done");`;
-    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30_000 });
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(child.error).toBeUndefined(); // a live timer would hold the process for an hour
     expect(child.stdout.trim()).toBe("done");
     expect(child.status).toBe(0);

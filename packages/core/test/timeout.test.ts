@@ -5,14 +5,16 @@ import { rejection, untilAborted } from "./fixtures.js";
 describe("timeout", () => {
   it("aborts the signal at the deadline and turns the resulting failure into a TimeoutError", async () => {
     let reason: unknown;
-    const error = await rejection(asyncWith(timeout(1), async (scope) => {
-      try {
-        await untilAborted(scope.signal);
-      } finally {
-        reason = scope.signal.reason;
-        expect(scope.expired).toBe(true);
-      }
-    }));
+    const error = await rejection(
+      asyncWith(timeout(1), async (scope) => {
+        try {
+          await untilAborted(scope.signal);
+        } finally {
+          reason = scope.signal.reason;
+          expect(scope.expired).toBe(true);
+        }
+      }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as Error).name).toBe("TimeoutError");
     expect((error as Error).cause).toBe(reason);
@@ -20,27 +22,41 @@ describe("timeout", () => {
   });
 
   it("treats any AbortError from the block as caused by the expired deadline", async () => {
-    const error = await rejection(asyncWith(timeout(0), async ({ signal }) => {
-      await untilAborted(signal).catch(() => {});
-      throw new DOMException("aborted", "AbortError");
-    }));
+    const error = await rejection(
+      asyncWith(timeout(0), async ({ signal }) => {
+        await untilAborted(signal).catch(() => {});
+        throw new DOMException("aborted", "AbortError");
+      }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
   it("leaves the block's own errors alone, expired or not", async () => {
     const own = new Error("own");
-    expect(await rejection(asyncWith(timeout(1_000), () => { throw own; }))).toBe(own);
-    expect(await rejection(asyncWith(timeout(0), async ({ signal }) => {
-      await untilAborted(signal).catch(() => {});
-      throw own;
-    }))).toBe(own);
+    expect(
+      await rejection(
+        asyncWith(timeout(1_000), () => {
+          throw own;
+        }),
+      ),
+    ).toBe(own);
+    expect(
+      await rejection(
+        asyncWith(timeout(0), async ({ signal }) => {
+          await untilAborted(signal).catch(() => {});
+          throw own;
+        }),
+      ),
+    ).toBe(own);
   });
 
   it("returns normally when the block finishes after the deadline without failing", async () => {
-    await expect(asyncWith(timeout(0), async ({ signal }) => {
-      await untilAborted(signal).catch(() => {});
-      return "finished anyway";
-    })).resolves.toBe("finished anyway");
+    await expect(
+      asyncWith(timeout(0), async ({ signal }) => {
+        await untilAborted(signal).catch(() => {});
+        return "finished anyway";
+      }),
+    ).resolves.toBe("finished anyway");
   });
 
   it("has no deadline with null, and reschedule() moves or removes it", async () => {
@@ -53,33 +69,43 @@ describe("timeout", () => {
       scope.reschedule(null);
       expect(scope.deadline).toBeNull();
     });
-    const error = await rejection(asyncWith(timeout(60_000), async (scope) => {
-      scope.reschedule(performance.now()); // now
-      await untilAborted(scope.signal);
-    }));
+    const error = await rejection(
+      asyncWith(timeout(60_000), async (scope) => {
+        scope.reschedule(performance.now()); // now
+        await untilAborted(scope.signal);
+      }),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
   it("accepts an absolute deadline with timeoutAt", async () => {
-    await expect(asyncWith(timeoutAt(performance.now() - 1), ({ signal }) => untilAborted(signal))).rejects.toBeInstanceOf(TimeoutError);
+    await expect(
+      asyncWith(timeoutAt(performance.now() - 1), ({ signal }) => untilAborted(signal)),
+    ).rejects.toBeInstanceOf(TimeoutError);
   });
 
   it("reports from the inner timeout when the inner one fires", async () => {
-    const error = await rejection(asyncWith(timeout(60_000), (outer) =>
-      asyncWith(timeout(0, { signal: outer.signal }), ({ signal }) => untilAborted(signal))));
+    const error = await rejection(
+      asyncWith(timeout(60_000), (outer) =>
+        asyncWith(timeout(0, { signal: outer.signal }), ({ signal }) => untilAborted(signal)),
+      ),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
   it("lets an outer timeout report when it fires, the inner passing the failure through", async () => {
     let innerExpired: boolean | undefined;
-    const error = await rejection(asyncWith(timeout(0), (outer) =>
-      asyncWith(timeout(60_000, { signal: outer.signal }), async (inner) => {
-        try {
-          await untilAborted(inner.signal);
-        } finally {
-          innerExpired = inner.expired;
-        }
-      })));
+    const error = await rejection(
+      asyncWith(timeout(0), (outer) =>
+        asyncWith(timeout(60_000, { signal: outer.signal }), async (inner) => {
+          try {
+            await untilAborted(inner.signal);
+          } finally {
+            innerExpired = inner.expired;
+          }
+        }),
+      ),
+    );
     expect(error).toBeInstanceOf(TimeoutError);
     expect(innerExpired).toBe(false);
   });
@@ -99,7 +125,9 @@ describe("timeout", () => {
 
   it("releases a lock entered inside when it fires mid-block", async () => {
     const lock = new Lock();
-    await expect(asyncWith(timeout(0), ({ signal }) => asyncWith(lock, () => untilAborted(signal)))).rejects.toBeInstanceOf(TimeoutError);
+    await expect(
+      asyncWith(timeout(0), ({ signal }) => asyncWith(lock, () => untilAborted(signal))),
+    ).rejects.toBeInstanceOf(TimeoutError);
     expect(lock.locked).toBe(false);
   });
 
@@ -108,9 +136,11 @@ describe("timeout", () => {
     await asyncWith(m, () => {});
     await expect(asyncWith(m, () => {})).rejects.toThrow("single-use");
     expect(() => timeout("5" as never)).toThrow('Expected timeout(ms) to be a number of milliseconds or null, got "5"');
-    await expect(asyncWith(timeout(0), async (scope) => {
-      await untilAborted(scope.signal).catch(() => {});
-      scope.reschedule(null);
-    })).rejects.toThrow("Expected a running timeout to reschedule, got one that already expired");
+    await expect(
+      asyncWith(timeout(0), async (scope) => {
+        await untilAborted(scope.signal).catch(() => {});
+        scope.reschedule(null);
+      }),
+    ).rejects.toThrow("Expected a running timeout to reschedule, got one that already expired");
   });
 });

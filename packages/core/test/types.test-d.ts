@@ -32,7 +32,9 @@ describe("asyncWith types", () => {
 
   it("passes a typed tuple of values for an array of managers", () => {
     asyncWith([connection("a"), lock, file, nullContext(3)], (values) => {
-      expectTypeOf(values).toEqualTypeOf<[{ url: string; query: (sql: string) => string[] }, void, typeof file, number]>();
+      expectTypeOf(values).toEqualTypeOf<
+        [{ url: string; query: (sql: string) => string[] }, void, typeof file, number]
+      >();
     });
   });
 
@@ -75,11 +77,14 @@ describe("contextManager types", () => {
       yield 1;
     });
     expectTypeOf(await asyncWith(plain(), (n) => n + 1)).toEqualTypeOf<number>();
-    const swallowing = contextManager(async function* () {
-      try {
-        yield 1;
-      } catch {}
-    }, { suppresses: true });
+    const swallowing = contextManager(
+      async function* () {
+        try {
+          yield 1;
+        } catch {}
+      },
+      { suppresses: true },
+    );
     expectTypeOf(await asyncWith(swallowing(), (n) => n + 1)).toEqualTypeOf<number | undefined>();
   });
 });
@@ -114,7 +119,10 @@ describe("await using compatibility", () => {
 describe("resource", () => {
   it("types the value from enter, gives it to exit, and never adds | undefined to the result", async () => {
     const { resource } = await import("../src/index.ts");
-    const m = resource(async () => ({ port: 1 }), (value) => expectTypeOf(value).toEqualTypeOf<{ port: number }>());
+    const m = resource(
+      async () => ({ port: 1 }),
+      (value) => expectTypeOf(value).toEqualTypeOf<{ port: number }>(),
+    );
     expectTypeOf(await asyncWith(m, (v) => v.port)).toEqualTypeOf<number>();
   });
 });

@@ -24,8 +24,11 @@ export interface D1BatchCollector<Statement, Result> {
  *   batch.add(env.DB.prepare("UPDATE accounts SET balance = balance + ?1 WHERE id = ?2").bind(10, to));
  * });
  */
-export function d1Batch<Statement, Result>(db: BatchDatabase<Statement, Result>): AsyncContextManager<D1BatchCollector<Statement, Result>, false> {
-  if (typeof (db as Partial<BatchDatabase<Statement, Result>> | null)?.batch !== "function") throw expected("d1Batch() to be given a D1 database binding", db);
+export function d1Batch<Statement, Result>(
+  db: BatchDatabase<Statement, Result>,
+): AsyncContextManager<D1BatchCollector<Statement, Result>, false> {
+  if (typeof (db as Partial<BatchDatabase<Statement, Result>> | null)?.batch !== "function")
+    throw expected("d1Batch() to be given a D1 database binding", db);
   const queued: Statement[] = [];
   let results: Result[] | undefined;
   const collector: D1BatchCollector<Statement, Result> = {

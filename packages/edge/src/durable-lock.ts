@@ -30,23 +30,33 @@ export interface HeldDurableLock {
  * export { DurableLock } from "@asyncwith/edge";
  * await asyncWith(durableLock(env.LOCKS, `account:${id}`, { ttl: 10_000 }), () => transfer(id));
  */
-export function durableLock(namespace: LockNamespace, name: string, options: DurableLockOptions = {}): AsyncContextManager<HeldDurableLock, false> {
-  if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function") throw expected("durableLock() to be given a namespace bound to DurableLock", namespace);
+export function durableLock(
+  namespace: LockNamespace,
+  name: string,
+  options: DurableLockOptions = {},
+): AsyncContextManager<HeldDurableLock, false> {
+  if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function")
+    throw expected("durableLock() to be given a namespace bound to DurableLock", namespace);
   if (typeof name !== "string" || !name) throw expected("durableLock() to be given a lock name", name);
   const { ttl = 30_000 } = options;
-  if (!(ttl > 0 && ttl < Infinity)) throw expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
+  if (!(ttl > 0 && ttl < Infinity))
+    throw expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
   const stub = () => namespace.get(namespace.idFromName(name) as never);
   let token = ""; // the holder's proof, kept from the block
   return resource(
     async (): Promise<HeldDurableLock> => {
-      const held = (await (await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })).json()) as _Holder;
+      const held = (await (
+        await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })
+      ).json()) as _Holder;
       token = held.token;
       return { name, expiresAt: held.expiresAt };
     },
     async (_held, failure) => {
       const response = await stub().fetch(`https://durable-lock/release?token=${token}`, { method: "POST" });
       if (response.status === 409 && !failure) {
-        throw new Error(`The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`);
+        throw new Error(
+          `The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`,
+        );
       }
     },
     "durableLock",
@@ -94,7 +104,8 @@ export class DurableLock {
   }
 
   async #acquire(ttl: number): Promise<_Holder> {
-    while (this.#holder && this.#holder.expiresAt > Date.now()) await new Promise<void>((wake) => this.#waiters.push(wake));
+    while (this.#holder && this.#holder.expiresAt > Date.now())
+      await new Promise<void>((wake) => this.#waiters.push(wake));
     const holder = { token: crypto.randomUUID(), expiresAt: Date.now() + ttl };
     this.#holder = holder;
     await this.#state.storage.put("holder", holder);

@@ -18,8 +18,11 @@ export interface TransactionalStorage<Txn extends { rollback(): void }> {
  *   this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
  * });
  */
-export function durableTransaction<Txn extends { rollback(): void }>(storage: TransactionalStorage<Txn>): AsyncContextManager<Txn, false> {
-  if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function") throw expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
+export function durableTransaction<Txn extends { rollback(): void }>(
+  storage: TransactionalStorage<Txn>,
+): AsyncContextManager<Txn, false> {
+  if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function")
+    throw expected("durableTransaction() to be given a Durable Object's this.ctx.storage", storage);
   let finish: (failed: boolean) => void = () => {};
   let done: Promise<unknown> = Promise.resolve();
   return resource(

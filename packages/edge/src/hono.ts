@@ -11,8 +11,12 @@ import { expected } from "@asyncwith/core/adapter";
  * @example
  * app.use("/transfer/*", asyncWithMiddleware((c) => durableLock(c.env.LOCKS, "transfers"), { key: "lock" }));
  */
-export function asyncWithMiddleware<M extends Enterable>(manager: (c: Context) => M, options: { key?: string } = {}): MiddlewareHandler {
-  if (typeof manager !== "function") throw expected("asyncWithMiddleware() to be given (c) => manager, a fresh one per request", manager);
+export function asyncWithMiddleware<M extends Enterable>(
+  manager: (c: Context) => M,
+  options: { key?: string } = {},
+): MiddlewareHandler {
+  if (typeof manager !== "function")
+    throw expected("asyncWithMiddleware() to be given (c) => manager, a fresh one per request", manager);
   return async (c, next) => {
     await asyncWith(manager(c), async (value) => {
       if (options.key) c.set(options.key as never, value as never);

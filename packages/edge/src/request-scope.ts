@@ -10,7 +10,7 @@ export interface ExecutionContextLike {
  * The exit stack of one request: exits registered as on `AsyncExitStack` run before the response;
  * `deferBackground` ones run after it, through `ctx.waitUntil`, whatever happened.
  * @example
- * await using scope = new RequestScope(ctx, "GET /report");
+ * await using scope = requestScope(ctx, "GET /report");
  * scope.deferBackground(() => env.LOGS.send(entry));
  */
 export class RequestScope extends AsyncExitStack {
@@ -20,7 +20,8 @@ export class RequestScope extends AsyncExitStack {
 
   constructor(ctx: ExecutionContextLike, label = "request") {
     super();
-    if (typeof (ctx as Partial<ExecutionContextLike> | null)?.waitUntil !== "function") throw expected("an ExecutionContext (the handler's third argument)", ctx);
+    if (typeof (ctx as Partial<ExecutionContextLike> | null)?.waitUntil !== "function")
+      throw expected("an ExecutionContext (the handler's third argument)", ctx);
     this.#ctx = ctx;
     this.#label = label;
   }
@@ -59,7 +60,7 @@ export class RequestScope extends AsyncExitStack {
 
 async function _runAll(jobs: Array<() => unknown>, label: string): Promise<void> {
   await new Promise((next) => setTimeout(next, 0)); // a later task: the response goes out first
-  for (let i = jobs.length; i--; ) {
+  for (let i = jobs.length; i--;) {
     try {
       await jobs[i]!(); // LIFO, like every exit
     } catch (error) {

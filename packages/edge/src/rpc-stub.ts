@@ -9,6 +9,11 @@ import { expected } from "@asyncwith/core/adapter";
  * const total = await asyncWith(rpcStub(await env.CART.open(id)), (cart) => cart.total());
  */
 export function rpcStub<S extends Disposable>(stub: S): AsyncContextManager<S, false> {
-  if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function") throw expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
-  return resource(() => stub, () => stub[Symbol.dispose](), "rpcStub");
+  if (typeof (stub as Partial<Disposable> | null)?.[Symbol.dispose] !== "function")
+    throw expected("rpcStub() to be given an RPC stub (with Symbol.dispose)", stub);
+  return resource(
+    () => stub,
+    () => stub[Symbol.dispose](),
+    "rpcStub",
+  );
 }

@@ -30,7 +30,9 @@ export function withScope<Env = unknown, Ctx extends ExecutionContextLike = Exec
   if (typeof handler !== "function") throw expected("withScope() to be given a fetch handler", handler);
   return async (request, env, ctx) => {
     try {
-      const response = await asyncWith(new RequestScope(ctx, `${request.method} ${request.url}`), (scope) => handler(request, env, ctx, scope));
+      const response = await asyncWith(new RequestScope(ctx, `${request.method} ${request.url}`), (scope) =>
+        handler(request, env, ctx, scope),
+      );
       if (response instanceof Response) return response;
       throw expected("the handler to return a Response", response);
     } catch (error) {

@@ -7,20 +7,37 @@ import { describe, expect, it } from "vitest";
 import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
 import { d1Batch, durableLock, durableTransaction, type HeldDurableLock, requestScope, rpcStub } from "../src/index.ts";
 
-
 const drivers: Driver[] = [
-  driver("requestScope", () => ({ manager: requestScope(createExecutionContext()), isOpen: (scope) => !scope.disposed }), { singleUse: false }),
+  driver(
+    "requestScope",
+    () => ({ manager: requestScope(createExecutionContext()), isOpen: (scope) => !scope.disposed }),
+    { singleUse: false },
+  ),
   {
     name: "durableTransaction",
     // The storage belongs to the object: each block runs inside a fresh Durable Object.
     run: (use) =>
       runInDurableObject(env.STORE.get(env.STORE.newUniqueId()), (_object, state) =>
-        use({ manager: durableTransaction(state.storage), isOpen: (txn: DurableObjectTransaction) => txn.get("k").then(() => true, () => false) }),
+        use({
+          manager: durableTransaction(state.storage),
+          isOpen: (txn: DurableObjectTransaction) =>
+            txn.get("k").then(
+              () => true,
+              () => false,
+            ),
+        }),
       ),
   },
   driver("rpcStub", async () => {
     const session = await env.STORE.get(env.STORE.newUniqueId()).open();
-    return { manager: rpcStub(session), isOpen: (stub: typeof session) => stub.hello().then(() => true, () => false) };
+    return {
+      manager: rpcStub(session),
+      isOpen: (stub: typeof session) =>
+        stub.hello().then(
+          () => true,
+          () => false,
+        ),
+    };
   }),
   driver("d1Batch", () => ({
     manager: d1Batch(env.DB),
@@ -35,7 +52,11 @@ const drivers: Driver[] = [
   })),
   driver("durableLock", () => ({
     manager: durableLock(env.LOCKS, `conformance-${crypto.randomUUID()}`),
-    isOpen: (held: HeldDurableLock) => runInDurableObject(env.LOCKS.get(env.LOCKS.idFromName(held.name)), async (_o, state) => (await state.storage.get("holder")) !== undefined),
+    isOpen: (held: HeldDurableLock) =>
+      runInDurableObject(
+        env.LOCKS.get(env.LOCKS.idFromName(held.name)),
+        async (_o, state) => (await state.storage.get("holder")) !== undefined,
+      ),
   })),
 ];
 

@@ -9,12 +9,13 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
   it("serialises blocks on one name: each enters only after the previous one exited", async () => {
     const name = unique();
     const events: string[] = [];
-    const block = (id: string) => asyncWith(durableLock(env.LOCKS, name), async (held) => {
-      expect(held.name).toBe(name);
-      events.push(`${id} in`);
-      await env.DB.prepare("SELECT 1").first(); // real I/O inside the block
-      events.push(`${id} out`);
-    });
+    const block = (id: string) =>
+      asyncWith(durableLock(env.LOCKS, name), async (held) => {
+        expect(held.name).toBe(name);
+        events.push(`${id} in`);
+        await env.DB.prepare("SELECT 1").first(); // real I/O inside the block
+        events.push(`${id} out`);
+      });
     await Promise.all([block("a"), block("b"), block("c"), block("d")]);
     expect(events).toHaveLength(8);
     for (let i = 0; i < 8; i += 2) expect(events[i + 1]).toBe(events[i]!.replace("in", "out"));
@@ -42,7 +43,11 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
   });
 
   it("rejects bad input, saying what it got", () => {
-    expect(() => durableLock({} as never, "x")).toThrow("Expected durableLock() to be given a namespace bound to DurableLock, got an object");
-    expect(() => durableLock(env.LOCKS, "x", { ttl: 0 })).toThrow("Expected durableLock() options.ttl to be a positive number of milliseconds, got 0");
+    expect(() => durableLock({} as never, "x")).toThrow(
+      "Expected durableLock() to be given a namespace bound to DurableLock, got an object",
+    );
+    expect(() => durableLock(env.LOCKS, "x", { ttl: 0 })).toThrow(
+      "Expected durableLock() options.ttl to be a positive number of milliseconds, got 0",
+    );
   });
 });

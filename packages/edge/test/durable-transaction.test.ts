@@ -14,7 +14,8 @@ function inObject<R>(fn: (storage: DurableObjectStorage) => Promise<R>): Promise
     return fn(state.storage);
   });
 }
-const balances = (storage: DurableObjectStorage) => storage.sql.exec("SELECT id, balance FROM accounts ORDER BY id").toArray();
+const balances = (storage: DurableObjectStorage) =>
+  storage.sql.exec("SELECT id, balance FROM accounts ORDER BY id").toArray();
 
 describe("durableTransaction (in workerd, SQLite-backed Durable Object)", () => {
   it("commits SQL and KV writes when the block succeeds", async () => {
@@ -26,7 +27,13 @@ describe("durableTransaction (in workerd, SQLite-backed Durable Object)", () => 
       });
       return [balances(storage), await storage.get("transfers")];
     });
-    expect(after).toEqual([[{ id: "alice", balance: 70 }, { id: "bob", balance: 30 }], 1]);
+    expect(after).toEqual([
+      [
+        { id: "alice", balance: 70 },
+        { id: "bob", balance: 30 },
+      ],
+      1,
+    ]);
   });
 
   it("rolls back SQL and KV writes when the block throws, and rethrows the very same error", async () => {
@@ -41,10 +48,19 @@ describe("durableTransaction (in workerd, SQLite-backed Durable Object)", () => 
       return [thrown, balances(storage), await storage.get("transfers"), await storage.get("other")];
     });
     expect(after[0]).toBe(error);
-    expect(after.slice(1)).toEqual([[{ id: "alice", balance: 100 }, { id: "bob", balance: 0 }], 0, undefined]);
+    expect(after.slice(1)).toEqual([
+      [
+        { id: "alice", balance: 100 },
+        { id: "bob", balance: 0 },
+      ],
+      0,
+      undefined,
+    ]);
   });
 
   it("rejects what is not a storage, saying what it got", () => {
-    expect(() => durableTransaction({} as never)).toThrow("Expected durableTransaction() to be given a Durable Object's this.ctx.storage, got an object");
+    expect(() => durableTransaction({} as never)).toThrow(
+      "Expected durableTransaction() to be given a Durable Object's this.ctx.storage, got an object",
+    );
   });
 });

@@ -7,7 +7,8 @@ import { asyncWithMiddleware } from "../src/hono.ts";
 function recorder(log: string[]) {
   return (c: { req: { path: string } }) => ({
     [aenter]: () => `value for ${c.req.path}`,
-    [aexit]: (failure?: Failure) => void log.push(failure ? `failed: ${(failure.error as Error).message}` : "succeeded"),
+    [aexit]: (failure?: Failure) =>
+      void log.push(failure ? `failed: ${(failure.error as Error).message}` : "succeeded"),
   });
 }
 
@@ -36,6 +37,8 @@ describe("asyncWithMiddleware (Hono, in workerd)", () => {
   });
 
   it("rejects a manager instead of a factory, pointing at the fix", () => {
-    expect(() => asyncWithMiddleware({} as never)).toThrow("Expected asyncWithMiddleware() to be given (c) => manager, a fresh one per request, got an object");
+    expect(() => asyncWithMiddleware({} as never)).toThrow(
+      "Expected asyncWithMiddleware() to be given (c) => manager, a fresh one per request, got an object",
+    );
   });
 });

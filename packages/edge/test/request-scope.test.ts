@@ -1,7 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { asyncWith } from "@asyncwith/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { RequestScope, requestScope } from "../src/index.ts";
+import { AsyncExitStack } from "@asyncwith/core";
+import { requestScope } from "../src/index.ts";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -10,7 +11,7 @@ describe("requestScope (in workerd)", () => {
     const ctx = createExecutionContext();
     const events: string[] = [];
     const result = await asyncWith(requestScope(ctx), (scope) => {
-      expect(scope).toBeInstanceOf(RequestScope);
+      expect(scope).toBeInstanceOf(AsyncExitStack);
       scope.defer(() => void events.push("awaited exit"));
       scope.deferBackground(async () => void events.push("background 1"));
       scope.deferBackground((what: string) => void events.push(what), "background 2");
@@ -26,10 +27,12 @@ describe("requestScope (in workerd)", () => {
     const ctx = createExecutionContext();
     const error = new Error("handler failed");
     let ran = false;
-    await expect(asyncWith(requestScope(ctx), (scope) => {
-      scope.deferBackground(() => void (ran = true));
-      throw error;
-    })).rejects.toBe(error);
+    await expect(
+      asyncWith(requestScope(ctx), (scope) => {
+        scope.deferBackground(() => void (ran = true));
+        throw error;
+      }),
+    ).rejects.toBe(error);
     await waitOnExecutionContext(ctx);
     expect(ran).toBe(true);
   });
@@ -64,6 +67,8 @@ describe("requestScope (in workerd)", () => {
     const scope = requestScope(createExecutionContext());
     await asyncWith(scope, () => {});
     expect(() => scope.deferBackground(() => {})).toThrow("Expected a live request scope, got one that has exited");
-    expect(() => requestScope(undefined as never)).toThrow("Expected an ExecutionContext (the handler's third argument), got undefined");
+    expect(() => requestScope(undefined as never)).toThrow(
+      "Expected an ExecutionContext (the handler's third argument), got undefined",
+    );
   });
 });

@@ -19,6 +19,8 @@ describe("rpcStub (in workerd, real Workers RPC)", () => {
   });
 
   it("rejects what cannot be disposed", () => {
-    expect(() => rpcStub({} as never)).toThrow("Expected rpcStub() to be given an RPC stub (with Symbol.dispose), got an object");
+    expect(() => rpcStub({} as never)).toThrow(
+      "Expected rpcStub() to be given an RPC stub (with Symbol.dispose), got an object",
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { asyncWith } from "@asyncwith/core";
 import { describe, expectTypeOf, it } from "vitest";
-import { type D1BatchCollector, d1Batch, durableLock, durableTransaction, type HeldDurableLock, RequestScope, requestScope, rpcStub, withScope } from "../src/index.ts";
+import {
+  type D1BatchCollector,
+  d1Batch,
+  durableLock,
+  durableTransaction,
+  type HeldDurableLock,
+  type RequestScope,
+  requestScope,
+  rpcStub,
+  withScope,
+} from "../src/index.ts";
 
 declare const ctx: ExecutionContext;
 declare const storage: DurableObjectStorage;
@@ -12,7 +22,9 @@ describe("types, against @cloudflare/workers-types", () => {
   it("accepts Cloudflare's own objects and gives each block the right value", async () => {
     await asyncWith(requestScope(ctx), (scope) => expectTypeOf(scope).toEqualTypeOf<RequestScope>());
     await asyncWith(durableTransaction(storage), (txn) => expectTypeOf(txn).toEqualTypeOf<DurableObjectTransaction>());
-    await asyncWith(d1Batch(db), (batch) => expectTypeOf(batch).toEqualTypeOf<D1BatchCollector<D1PreparedStatement, D1Result<unknown>>>());
+    await asyncWith(d1Batch(db), (batch) =>
+      expectTypeOf(batch).toEqualTypeOf<D1BatchCollector<D1PreparedStatement, D1Result<unknown>>>(),
+    );
     await asyncWith(durableLock(locks, "x"), (held) => expectTypeOf(held).toEqualTypeOf<HeldDurableLock>());
     await asyncWith(rpcStub(stub), (s) => expectTypeOf(s.total()).toEqualTypeOf<Promise<number>>());
   });

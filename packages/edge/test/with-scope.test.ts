@@ -46,7 +46,9 @@ describe("withScope (in workerd)", () => {
       throw error;
     };
     await expect(withScope(failing, { rethrow: true })(request(), {}, createExecutionContext())).rejects.toBe(error);
-    const response = await withScope(failing, { onError: (e) => Response.json({ error: (e as Error).message }, { status: 503 }) })(request(), {}, createExecutionContext());
+    const response = await withScope(failing, {
+      onError: (e) => Response.json({ error: (e as Error).message }, { status: 503 }),
+    })(request(), {}, createExecutionContext());
     expect([response.status, await response.json()]).toEqual([503, { error: "handler failed" }]);
   });
 
@@ -54,6 +56,8 @@ describe("withScope (in workerd)", () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await withScope(async () => "not a response" as never)(request(), {}, createExecutionContext());
     expect(response.status).toBe(500);
-    expect(String(logged.mock.calls[0]![1])).toContain('Expected the handler to return a Response, got "not a response"');
+    expect(String(logged.mock.calls[0]![1])).toContain(
+      'Expected the handler to return a Response, got "not a response"',
+    );
   });
 });

@@ -36,7 +36,8 @@ try {
   await table("replacing a 1 MB file, as a ratio to fs.promises.writeFile (not atomic, no fsync)", {
     "fs.promises.writeFile (baseline)": () => writeFile(target, megabyte),
     "write-file-atomic (fsyncs the file, not the directory)": () => writeFileAtomic(target, megabyte),
-    "atomicWrite (fsyncs the file and the directory)": () => asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)),
+    "atomicWrite (fsyncs the file and the directory)": () =>
+      asyncWith(atomicWrite(target), (handle) => handle.writeFile(megabyte)),
   });
   await table("replacing a 1 MB file, as a ratio to write-file-atomic", {
     "write-file-atomic (baseline)": () => writeFileAtomic(target, megabyte),
@@ -53,8 +54,12 @@ try {
   execFileSync("sync"); // else the kernel's write-back of those 100,000 new files is what gets measured
   const small = Buffer.alloc(1024, 98);
   await table("one atomicWrite into a directory of 100,000 other files, as a ratio to an empty directory", {
-    "atomicWrite, empty directory (baseline)": () => asyncWith(atomicWrite(join(empty, "t"), { fsync: false }), (handle) => handle.writeFile(small)),
-    "atomicWrite, 100,000 other files": { run: () => asyncWith(atomicWrite(join(crowded, "t"), { fsync: false }), (handle) => handle.writeFile(small)), goal: 1.2 },
+    "atomicWrite, empty directory (baseline)": () =>
+      asyncWith(atomicWrite(join(empty, "t"), { fsync: false }), (handle) => handle.writeFile(small)),
+    "atomicWrite, 100,000 other files": {
+      run: () => asyncWith(atomicWrite(join(crowded, "t"), { fsync: false }), (handle) => handle.writeFile(small)),
+      goal: 1.2,
+    },
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -62,13 +67,24 @@ try {
 
 const results = new URL("../../../.bench-results/", import.meta.url);
 mkdirSync(results, { recursive: true });
-writeFileSync(new URL(`node (node ${process.versions.node.split(".")[0]}).json`, results), JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, tables }, null, 2));
+writeFileSync(
+  new URL(`node (node ${process.versions.node.split(".")[0]}).json`, results),
+  JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, tables }, null, 2),
+);
 
 // A full run also writes its tables into this package's README (the one generated place for them).
 if (!quick) {
   const { markdownTable } = await import("../../../scripts/lib/reports.mjs");
   const { cpus } = await import("node:os");
-  const body = tables.map((t) => `${t.title}:\n\n${markdownTable(["construct", "× baseline", "goal"], t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]))}`).join("\n\n");
+  const body = tables
+    .map(
+      (t) =>
+        `${t.title}:\n\n${markdownTable(
+          ["construct", "× baseline", "goal"],
+          t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]),
+        )}`,
+    )
+    .join("\n\n");
   const block = `<!-- bench:start -->\nMeasured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores; each case a ratio to a baseline measured in the same process.\n\n${body}\n<!-- bench:end -->`;
   const readme = new URL("../README.md", import.meta.url);
   writeFileSync(readme, readFileSync(readme, "utf8").replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));

@@ -79,7 +79,8 @@ export async function _stillHeld(dir: string, epoch: number): Promise<true | { t
 export const _beat = (dir: string, epoch: number): Promise<void> => utimes(_held(dir, epoch), new Date(), new Date());
 
 /** Lets go: the next waiter may create the next epoch. */
-export const _release = (dir: string, epoch: number): Promise<void> => writeFile(join(dir, `released.${epoch}`), "", { flag: "wx" });
+export const _release = (dir: string, epoch: number): Promise<void> =>
+  writeFile(join(dir, `released.${epoch}`), "", { flag: "wx" });
 
 /** The newest epoch and its holder, or undefined when the directory is between states (look again). */
 async function _look(dir: string): Promise<_View | undefined> {
@@ -169,13 +170,26 @@ async function _read(path: string): Promise<{ record?: _Record; beat: number } |
   }
 }
 
-const _who = (record?: _Record): _Identity => (record ? { pid: record.pid, host: record.host, pidns: record.pidns, boot: record.boot } : { pid: 0, host: "an unknown host" });
+const _who = (record?: _Record): _Identity =>
+  record
+    ? { pid: record.pid, host: record.host, pidns: record.pidns, boot: record.boot }
+    : { pid: 0, host: "an unknown host" };
 
 function _locked(dir: string, holder?: _Record): Error {
   const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : "an unknown holder";
-  return Object.assign(new Error(`Expected the lock at ${dir} to be free, got one held by ${who}; leave options.wait at true to wait for it.`), { code: "ELOCKED", owner: holder });
+  return Object.assign(
+    new Error(
+      `Expected the lock at ${dir} to be free, got one held by ${who}; leave options.wait at true to wait for it.`,
+    ),
+    { code: "ELOCKED", owner: holder },
+  );
 }
 
 function _foreign(dir: string, got: string): Error {
-  return Object.assign(new Error(`Expected ${dir} to be a lock directory made by fileLock(), got ${got}. Another tool locks this path; remove it if no process holds it, or lock another path.`), { code: "EFOREIGNLOCK" });
+  return Object.assign(
+    new Error(
+      `Expected ${dir} to be a lock directory made by fileLock(), got ${got}. Another tool locks this path; remove it if no process holds it, or lock another path.`,
+    ),
+    { code: "EFOREIGNLOCK" },
+  );
 }

@@ -16,5 +16,7 @@ export async function _opened<S extends ReadStream | WriteStream>(stream: S): Pr
 
 /** Resolves once the stream has closed its file descriptor (after 'error', if any). */
 export function _closed(stream: ReadStream | WriteStream): Promise<void> {
-  return new Promise((resolve) => (stream.closed ? resolve() : (stream as NodeJS.EventEmitter).once("close", () => resolve())));
+  return new Promise((resolve) =>
+    stream.closed ? resolve() : (stream as NodeJS.EventEmitter).once("close", () => resolve()),
+  );
 }

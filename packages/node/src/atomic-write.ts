@@ -36,59 +36,73 @@ export interface AtomicWriteOptions {
  * await asyncWith(atomicWrite("config.json"), (file) => file.writeFile(JSON.stringify(config)));
  * await asyncWith(atomicWrite("big.csv", { stream: true }), (out) => pipeline(rows, out, { end: false }));
  */
-export function atomicWrite(path: PathLike, options?: AtomicWriteOptions & { stream?: false }): AsyncContextManager<FileHandle, false>;
-export function atomicWrite(path: PathLike, options: AtomicWriteOptions & { stream: true }): AsyncContextManager<Writable, false>;
-export function atomicWrite(path: PathLike, options: AtomicWriteOptions = {}): AsyncContextManager<FileHandle | Writable, false> {
+export function atomicWrite(
+  path: PathLike,
+  options?: AtomicWriteOptions & { stream?: false },
+): AsyncContextManager<FileHandle, false>;
+export function atomicWrite(
+  path: PathLike,
+  options: AtomicWriteOptions & { stream: true },
+): AsyncContextManager<Writable, false>;
+export function atomicWrite(
+  path: PathLike,
+  options: AtomicWriteOptions = {},
+): AsyncContextManager<FileHandle | Writable, false> {
   const requested = resolve(_path("atomicWrite()", path));
   const { fsync = true, stream: asStream = false, cleanStale = true } = options;
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {
     throw expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
   }
-  return contextManager(async function* () {
-    const target = _realPath(requested); // a symlink stays a link: its target gets the new content
-    const release = await _serialise(target);
-    try {
-      if (cleanStale) await _sweepTemps(dirname(target));
-      const existing = await stat(target).catch(_ignoreMissing);
-      const temp = _tempName(target);
-      // Created with the final mode (umask can only narrow it), so no other user can open it
-      // between its creation and a chmod: what they could open, they could read later.
-      const handle = await open(temp, "wx", existing ? existing.mode & 0o7777 : (options.mode ?? 0o666)).catch((error) => {
-        throw _naming(temp, target)(error);
-      });
-      const stream = asStream ? _writableOn(handle) : undefined;
-      const discard = async () => {
-        stream?.destroy();
-        await handle.close(); // waits for a write still in flight
-        await unlink(temp).catch(_ignoreMissing);
-      };
+  return contextManager(
+    async function* () {
+      const target = _realPath(requested); // a symlink stays a link: its target gets the new content
+      const release = await _serialise(target);
       try {
-        if (existing) await _sameOwnerAndMode(handle, existing);
-      } catch (error) {
-        return await _cleanupAfter(_naming(temp, target)(error), discard);
-      }
-      try {
-        yield stream ?? handle;
-      } catch (error) {
-        return await _cleanupAfter(error, discard);
-      }
-      try {
-        if (stream) {
-          if (!stream.writableEnded) stream.end();
-          await finished(stream);
+        if (cleanStale) await _sweepTemps(dirname(target));
+        const existing = await stat(target).catch(_ignoreMissing);
+        const temp = _tempName(target);
+        // Created with the final mode (umask can only narrow it), so no other user can open it
+        // between its creation and a chmod: what they could open, they could read later.
+        const handle = await open(temp, "wx", existing ? existing.mode & 0o7777 : (options.mode ?? 0o666)).catch(
+          (error) => {
+            throw _naming(temp, target)(error);
+          },
+        );
+        const stream = asStream ? _writableOn(handle) : undefined;
+        const discard = async () => {
+          stream?.destroy();
+          await handle.close(); // waits for a write still in flight
+          await unlink(temp).catch(_ignoreMissing);
+        };
+        try {
+          if (existing) await _sameOwnerAndMode(handle, existing);
+        } catch (error) {
+          return await _cleanupAfter(_naming(temp, target)(error), discard);
         }
-        if (fsync) await handle.sync();
-        await handle.close();
-        await _rename(temp, target);
-      } catch (error) {
-        return await _cleanupAfter(_naming(temp, target)(error), discard);
+        try {
+          yield stream ?? handle;
+        } catch (error) {
+          return await _cleanupAfter(error, discard);
+        }
+        try {
+          if (stream) {
+            if (!stream.writableEnded) stream.end();
+            await finished(stream);
+          }
+          if (fsync) await handle.sync();
+          await handle.close();
+          await _rename(temp, target);
+        } catch (error) {
+          return await _cleanupAfter(_naming(temp, target)(error), discard);
+        }
+        // Committed: from here on no error may suggest that the old content survived.
+        if (fsync) await _syncDirectory(dirname(target)).catch(_committed(target));
+      } finally {
+        release();
       }
-      // Committed: from here on no error may suggest that the old content survived.
-      if (fsync) await _syncDirectory(dirname(target)).catch(_committed(target));
-    } finally {
-      release();
-    }
-  }, { name: "atomicWrite" })();
+    },
+    { name: "atomicWrite" },
+  )();
 }
 
 /** The target's owner (when we are allowed to give it: root) and its exact mode, which umask narrowed. */
@@ -102,20 +116,24 @@ async function _sameOwnerAndMode(handle: FileHandle, existing: Stats): Promise<v
 }
 
 /** Our own errors name the target the user asked for, not our temp file. */
-const _naming = (temp: string, target: string) => (error: unknown): unknown => {
-  if (error instanceof Error) {
-    error.message = error.message.replaceAll(temp, target);
-    if ((error as NodeJS.ErrnoException).path === temp) (error as NodeJS.ErrnoException).path = target;
-  }
-  return error;
-};
+const _naming =
+  (temp: string, target: string) =>
+  (error: unknown): unknown => {
+    if (error instanceof Error) {
+      error.message = error.message.replaceAll(temp, target);
+      if ((error as NodeJS.ErrnoException).path === temp) (error as NodeJS.ErrnoException).path = target;
+    }
+    return error;
+  };
 
 /** After the rename: an unsupported directory fsync is moot; any other failure says the new content is in place. */
-export const _committed = (target: string) => (error: NodeJS.ErrnoException): void => {
-  if (error.code === "EINVAL" || error.code === "ENOTSUP" || error.code === "EOPNOTSUPP") return;
-  const message = `The new content of ${target} is in place, but making the replacement durable (fsync of its directory) failed: ${error.message}`;
-  throw Object.assign(new Error(message, { cause: error }), { code: error.code });
-};
+export const _committed =
+  (target: string) =>
+  (error: NodeJS.ErrnoException): void => {
+    if (error.code === "EINVAL" || error.code === "ENOTSUP" || error.code === "EOPNOTSUPP") return;
+    const message = `The new content of ${target} is in place, but making the replacement durable (fsync of its directory) failed: ${error.message}`;
+    throw Object.assign(new Error(message, { cause: error }), { code: error.code });
+  };
 
 /**
  * A Writable over the handle. Not `handle.createWriteStream()`: that stream closes the handle when
@@ -126,7 +144,7 @@ function _writableOn(handle: FileHandle): Writable {
   const stream = new Writable({
     async write(chunk: Buffer, _encoding, done) {
       try {
-        for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at)).bytesWritten;
+        for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at)).bytesWritten;
         done();
       } catch (error) {
         done(error as Error);

@@ -35,7 +35,9 @@ export class ChildProcessError extends Error {
     readonly exitCode: number | null,
     readonly signalCode: NodeJS.Signals | null,
   ) {
-    super(`Expected ${command} to exit with code 0, got ${signalCode ? `killed by ${signalCode}` : `exit code ${exitCode}`}; pass { check: false } to accept any exit.`);
+    super(
+      `Expected ${command} to exit with code 0, got ${signalCode ? `killed by ${signalCode}` : `exit code ${exitCode}`}; pass { check: false } to accept any exit.`,
+    );
   }
 }
 
@@ -50,42 +52,58 @@ export class ChildProcessError extends Error {
  *   await watchProgress(output); // if this throws, ffmpeg and its children are stopped
  * });
  */
-export function childProcess(command: string, args: readonly string[] = [], options: ChildProcessOptions = {}): AsyncContextManager<ChildProcess, false> {
-  if (typeof command !== "string" || command === "") throw expected("childProcess() to be given a command name or path", command);
-  if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw expected("childProcess() args to be an array of strings", args);
-  const { grace: graceOption = 5_000, check = true, interactive = _terminalStdin(options.stdio), extendEnv = true, ...spawnOptions } = options;
+export function childProcess(
+  command: string,
+  args: readonly string[] = [],
+  options: ChildProcessOptions = {},
+): AsyncContextManager<ChildProcess, false> {
+  if (typeof command !== "string" || command === "")
+    throw expected("childProcess() to be given a command name or path", command);
+  if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+    throw expected("childProcess() args to be an array of strings", args);
+  const {
+    grace: graceOption = 5_000,
+    check = true,
+    interactive = _terminalStdin(options.stdio),
+    extendEnv = true,
+    ...spawnOptions
+  } = options;
   const grace = _ms("childProcess() options.grace", graceOption);
   const env = extendEnv && spawnOptions.env ? { ...process.env, ...spawnOptions.env } : spawnOptions.env;
-  return contextManager(async function* () {
-    // Own session and group (setsid): the whole tree can be signalled at once, and a terminal's
-    // Ctrl-C reaches only us, so the exit decides what happens to the child.
-    const group = !interactive && process.platform !== "win32";
-    const child = spawn(command, args, { ...spawnOptions, env, detached: group });
-    const exited = _exited(child);
-    await once(child, "spawn");
-    child.on("error", () => {}); // a failed kill() must not crash the process; exits are awaited below
-    const target = { child, group };
-    const forget = _killOnExit(target);
-    try {
+  return contextManager(
+    async function* () {
+      // Own session and group (setsid): the whole tree can be signalled at once, and a terminal's
+      // Ctrl-C reaches only us, so the exit decides what happens to the child.
+      const group = !interactive && process.platform !== "win32";
+      const child = spawn(command, args, { ...spawnOptions, env, detached: group });
+      const exited = _exited(child);
+      await once(child, "spawn");
+      child.on("error", () => {}); // a failed kill() must not crash the process; exits are awaited below
+      const target = { child, group };
+      const forget = _killOnExit(target);
       try {
-        yield child;
-      } catch (error) {
-        return await _cleanupAfter(error, () => _stop(target, exited, grace));
+        try {
+          yield child;
+        } catch (error) {
+          return await _cleanupAfter(error, () => _stop(target, exited, grace));
+        }
+        _drainUnread(child); // output nobody reads would block the child forever on a full pipe
+        const { code, signal } = await exited;
+        await _stopGroup(target, grace);
+        if (check && code !== 0) throw new ChildProcessError(command, code, signal);
+      } finally {
+        forget();
       }
-      _drainUnread(child); // output nobody reads would block the child forever on a full pipe
-      const { code, signal } = await exited;
-      await _stopGroup(target, grace);
-      if (check && code !== 0) throw new ChildProcessError(command, code, signal);
-    } finally {
-      forget();
-    }
-  }, { name: "childProcess" })();
+    },
+    { name: "childProcess" },
+  )();
 }
 
 /** Resolves with the exit code and signal once the child has exited (even if it already has). */
 function _exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once("exit", (code, signal) => resolve({ code, signal }));
     child.once("error", () => child.pid === undefined && resolve({ code: null, signal: null }));
   });
@@ -127,7 +145,7 @@ async function _stopGroup(target: _Target, grace: number, exited?: Promise<unkno
 
 /** Polls `done` every 20 ms for up to `ms`; whether it became true. */
 async function _until(done: () => boolean, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(20, ms)));
     if (done()) return true;
   }

@@ -48,34 +48,42 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
   const lockPath = `${_realPath(_path("fileLock()", path))}.lock`;
   const { wait = true, signal } = options;
   const stale = _ms("fileLock() options.stale", options.stale ?? 10_000);
-  if (stale < _staleFloor) throw expected(`fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`, stale);
+  if (stale < _staleFloor)
+    throw expected(
+      `fileLock() options.stale to be at least ${_staleFloor} ms (a shorter one lets a busy event loop lose its lock)`,
+      stale,
+    );
   const retry = _ms("fileLock() options.retryInterval", options.retryInterval ?? 50);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw expected("fileLock() options.signal to be an AbortSignal", signal);
-  return contextManager(async function* () {
-    if (_heldHere.has(lockPath)) throw _reentered(lockPath);
-    _heldHere.add(lockPath);
-    try {
-      await _prepare(lockPath);
-      const epoch = await _acquire(lockPath, { stale, wait, retry, signal });
-      const lost = new AbortController();
-      const heartbeat = setInterval(() => void _check(lockPath, epoch, lost, true), stale / 4);
-      heartbeat.unref();
-      const release = async () => {
-        clearInterval(heartbeat);
-        await _check(lockPath, epoch, lost, false);
-        if (lost.signal.aborted) throw lost.signal.reason;
-        await _release(lockPath, epoch);
-      };
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw expected("fileLock() options.signal to be an AbortSignal", signal);
+  return contextManager(
+    async function* () {
+      if (_heldHere.has(lockPath)) throw _reentered(lockPath);
+      _heldHere.add(lockPath);
       try {
-        yield { lockPath, signal: lost.signal };
-      } catch (error) {
-        return await _cleanupAfter(error, release);
+        await _prepare(lockPath);
+        const epoch = await _acquire(lockPath, { stale, wait, retry, signal });
+        const lost = new AbortController();
+        const heartbeat = setInterval(() => void _check(lockPath, epoch, lost, true), stale / 4);
+        heartbeat.unref();
+        const release = async () => {
+          clearInterval(heartbeat);
+          await _check(lockPath, epoch, lost, false);
+          if (lost.signal.aborted) throw lost.signal.reason;
+          await _release(lockPath, epoch);
+        };
+        try {
+          yield { lockPath, signal: lost.signal };
+        } catch (error) {
+          return await _cleanupAfter(error, release);
+        }
+        await release();
+      } finally {
+        _heldHere.delete(lockPath);
       }
-      await release();
-    } finally {
-      _heldHere.delete(lockPath);
-    }
-  }, { name: "fileLock" })();
+    },
+    { name: "fileLock" },
+  )();
 }
 
 /** Aborts `lost` (with an error saying why) once the epoch is no longer ours; else beats. */
@@ -94,7 +102,12 @@ function _lost(lockPath: string, taker: _Record | undefined): Error {
   const how = taker?.takeover
     ? `pid ${taker.pid} on ${taker.host} took it over at ${taker.since} because ${taker.takeover.why}`
     : "its lock files were removed (by hand, or by a holder that took it over long ago)";
-  return Object.assign(new Error(`The lock at ${lockPath} was lost while held: ${how}, so the block did not run exclusively. Keep the event loop free of long blocking work, or raise options.stale.`), { code: "ELOCKLOST" });
+  return Object.assign(
+    new Error(
+      `The lock at ${lockPath} was lost while held: ${how}, so the block did not run exclusively. Keep the event loop free of long blocking work, or raise options.stale.`,
+    ),
+    { code: "ELOCKLOST" },
+  );
 }
 
 function _reentered(lockPath: string): Error {

@@ -14,5 +14,9 @@ import { _path, _releasing, type PathLike } from "./_shared.js";
  */
 export function openFile(path: PathLike, flags: OpenMode = "r", mode?: Mode): AsyncContextManager<FileHandle, false> {
   const file = _path("openFile()", path);
-  return resource(() => open(file, flags, mode), _releasing((handle) => handle.close()), "openFile");
+  return resource(
+    () => open(file, flags, mode),
+    _releasing((handle) => handle.close()),
+    "openFile",
+  );
 }

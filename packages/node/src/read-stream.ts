@@ -28,18 +28,21 @@ export interface ReadStreamOptions {
  */
 export function readStream(path: PathLike, options: ReadStreamOptions = {}): AsyncContextManager<ReadStream, false> {
   const file = _path("readStream()", path);
-  return contextManager(async function* () {
-    const stream = await _opened(createReadStream(file, { ...options, autoClose: true, emitClose: true }));
-    try {
-      yield stream;
-    } catch (error) {
+  return contextManager(
+    async function* () {
+      const stream = await _opened(createReadStream(file, { ...options, autoClose: true, emitClose: true }));
+      try {
+        yield stream;
+      } catch (error) {
+        stream.destroy();
+        await _closed(stream);
+        throw error;
+      }
+      const unseen = stream.errored;
       stream.destroy();
       await _closed(stream);
-      throw error;
-    }
-    const unseen = stream.errored;
-    stream.destroy();
-    await _closed(stream);
-    if (unseen) throw unseen;
-  }, { name: "readStream" })();
+      if (unseen) throw unseen;
+    },
+    { name: "readStream" },
+  )();
 }

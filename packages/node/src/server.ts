@@ -30,31 +30,38 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
     throw expected("server() to be given a server from createServer(), not yet listening", instance);
   }
   const { port = 0, host } = options;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw expected("server() options.port to be an integer from 0 to 65535", port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw expected("server() options.port to be an integer from 0 to 65535", port);
   const grace = _ms("server() options.grace", options.grace ?? 10_000);
-  return contextManager(async function* () {
-    if (instance.listening) throw expected("a server that is not listening yet (server() listens for you)", "one already listening");
-    const sockets = new Set<Socket>();
-    const track = (socket: Socket) => {
-      sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
-    };
-    instance.on("connection", track).on("secureConnection", track);
-    instance.listen(port, host);
-    await once(instance, "listening");
-    const stopTracking = () => void instance.off("connection", track).off("secureConnection", track);
-    try {
-      yield instance.address() as AddressInfo;
-    } catch (error) {
-      return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
-    }
-    await _shutDown(instance, sockets, grace).finally(stopTracking);
-  }, { name: "server" })();
+  return contextManager(
+    async function* () {
+      if (instance.listening)
+        throw expected("a server that is not listening yet (server() listens for you)", "one already listening");
+      const sockets = new Set<Socket>();
+      const track = (socket: Socket) => {
+        sockets.add(socket);
+        socket.once("close", () => sockets.delete(socket));
+      };
+      instance.on("connection", track).on("secureConnection", track);
+      instance.listen(port, host);
+      await once(instance, "listening");
+      const stopTracking = () => void instance.off("connection", track).off("secureConnection", track);
+      try {
+        yield instance.address() as AddressInfo;
+      } catch (error) {
+        return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
+      }
+      await _shutDown(instance, sockets, grace).finally(stopTracking);
+    },
+    { name: "server" },
+  )();
 }
 
 async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number): Promise<void> {
   // The block may have closed it already: then there is nothing to stop, only connections to end.
-  const closed = instance.listening ? new Promise<void>((resolve, reject) => instance.close((error) => (error ? reject(error) : resolve()))) : _drained(sockets);
+  const closed = instance.listening
+    ? new Promise<void>((resolve, reject) => instance.close((error) => (error ? reject(error) : resolve())))
+    : _drained(sockets);
   const http = instance as Server & { closeIdleConnections?: () => void };
   http.closeIdleConnections?.();
   // A keep-alive connection becomes idle when its in-flight response ends: keep closing idle ones.

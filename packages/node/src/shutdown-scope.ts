@@ -60,7 +60,11 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
   const grace = _ms("shutdownScope() options.grace", options.grace ?? 30_000);
   if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals) || s === "SIGKILL" || s === "SIGSTOP")) {
     const got = Array.isArray(signals) ? JSON.stringify(signals) : undefined; // the names themselves say most
-    throw expected('shutdownScope() options.signals to be names of signals a process can catch, such as ["SIGINT", "SIGTERM"] (not SIGKILL or SIGSTOP)', signals, got);
+    throw expected(
+      'shutdownScope() options.signals to be names of signals a process can catch, such as ["SIGINT", "SIGTERM"] (not SIGKILL or SIGSTOP)',
+      signals,
+      got,
+    );
   }
   const controller = new AbortController();
   let state: "new" | "open" | "closed" = "new";
@@ -105,18 +109,19 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
       return controller.signal;
     },
     [aexit](failure?: Failure) {
-      if (state !== "open") throw new TypeError("Expected an entered shutdownScope() manager to exit, got one that was not entered");
+      if (state !== "open")
+        throw new TypeError("Expected an entered shutdownScope() manager to exit, got one that was not entered");
       state = "closed";
       _open--;
       listen(false);
       clearInterval(alive);
-      if (!controller.signal.aborted) return clearTimeout(deadline), false; // no shutdown: the block's own outcome stands
+      if (!controller.signal.aborted) return (clearTimeout(deadline), false); // no shutdown: the block's own outcome stands
       const reason = controller.signal.reason;
       const caused = failure === undefined || _isShutdown(failure.error, reason);
       if (!caused) process.stderr.write(`Error during shutdown: ${inspect(failure.error)}\n`);
-      if (_open > 0) return clearTimeout(deadline), false; // an outer scope finishes the unwinding
+      if (_open > 0) return (clearTimeout(deadline), false); // an outer scope finishes the unwinding
       process.exitCode = caused ? code : code || 1;
-      if (!exit) return clearTimeout(deadline), caused;
+      if (!exit) return (clearTimeout(deadline), caused);
       // Let the error unwind through the managers outside this scope; when it reaches the top,
       // exit with the code. `deadline` still bounds that unwinding.
       const error = failure === undefined ? reason : failure.error;

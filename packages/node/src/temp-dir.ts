@@ -24,13 +24,19 @@ export interface TempDirOptions {
  */
 export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): AsyncContextManager<string, false> {
   if (typeof prefix !== "string" || /[/\\]/.test(prefix) || ["", ".", ".."].includes(prefix)) {
-    throw expected('tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)', prefix);
+    throw expected(
+      'tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location)',
+      prefix,
+    );
   }
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
-  return contextManager(async function* () {
-    const path = await mkdtemp(`${dir}${sep}${prefix}`); // not join(): it would normalise the prefix away
-    yield* _heldUntilExit(path, options.keepOnError);
-  }, { name: "tempDir" })();
+  return contextManager(
+    async function* () {
+      const path = await mkdtemp(`${dir}${sep}${prefix}`); // not join(): it would normalise the prefix away
+      yield* _heldUntilExit(path, options.keepOnError);
+    },
+    { name: "tempDir" },
+  )();
 }
 
 /** Gives `path` to the block, then removes it on every path (kept on failure with `keepOnError`). */
@@ -63,7 +69,13 @@ export async function _remove(path: string): Promise<void> {
     await remove();
   } catch (error) {
     const left = await _list(path);
-    throw Object.assign(new Error(`Could not remove ${path}: ${left.length} entr${left.length === 1 ? "y remains" : "ies remain"}: ${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}`, { cause: error }), { code: (error as NodeJS.ErrnoException).code });
+    throw Object.assign(
+      new Error(
+        `Could not remove ${path}: ${left.length} entr${left.length === 1 ? "y remains" : "ies remain"}: ${left.slice(0, 20).join(", ")}${left.length > 20 ? ", …" : ""}`,
+        { cause: error },
+      ),
+      { code: (error as NodeJS.ErrnoException).code },
+    );
   }
 }
 

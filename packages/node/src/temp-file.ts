@@ -30,13 +30,20 @@ export interface TempFileOptions {
  */
 export function tempFile(options: TempFileOptions = {}): AsyncContextManager<string, false> {
   const { prefix = "asyncwith-", suffix = "" } = options;
-  for (const [name, part] of [["prefix", prefix], ["suffix", suffix]] as const) {
-    if (typeof part !== "string" || /[/\\]/.test(part)) throw expected(`tempFile() options.${name} to be a string without slashes`, part);
+  for (const [name, part] of [
+    ["prefix", prefix],
+    ["suffix", suffix],
+  ] as const) {
+    if (typeof part !== "string" || /[/\\]/.test(part))
+      throw expected(`tempFile() options.${name} to be a string without slashes`, part);
   }
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempFile() options.dir", options.dir));
-  return contextManager(async function* () {
-    const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
-    await writeFile(path, "", { flag: "wx", mode: 0o600 });
-    yield* _heldUntilExit(path, options.keepOnError);
-  }, { name: "tempFile" })();
+  return contextManager(
+    async function* () {
+      const path = join(dir, `${prefix}${randomBytes(6).toString("hex")}${suffix}`);
+      await writeFile(path, "", { flag: "wx", mode: 0o600 });
+      yield* _heldUntilExit(path, options.keepOnError);
+    },
+    { name: "tempFile" },
+  )();
 }

@@ -39,26 +39,32 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
   const { removeOnError = false, ...streamOptions } = options;
   const flags = streamOptions.flags ?? "w";
   if (removeOnError && !/^w/.test(flags)) {
-    throw expected('writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)', flags);
+    throw expected(
+      'writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted)',
+      flags,
+    );
   }
-  return contextManager(async function* () {
-    // To know whether the file is ours to remove, create it exclusively first.
-    const created = removeOnError && (await _createdHere(file, streamOptions.mode, flags));
-    const opened = created ? { ...streamOptions, fd: created } : streamOptions;
-    const stream = await _opened(createWriteStream(file, { ...opened, autoClose: true, emitClose: true }));
-    try {
-      yield stream;
-    } catch (error) {
-      return await _cleanupAfter(error, async () => {
-        stream.destroy(error instanceof Error ? error : undefined);
-        await _closed(stream);
-        if (created) await unlink(file).catch(_ignoreMissing);
-      });
-    }
-    if (!stream.writableEnded) stream.end();
-    await finished(stream); // rejects with the stream's error, if it had one
-    await _closed(stream);
-  }, { name: "writeStream" })();
+  return contextManager(
+    async function* () {
+      // To know whether the file is ours to remove, create it exclusively first.
+      const created = removeOnError && (await _createdHere(file, streamOptions.mode, flags));
+      const opened = created ? { ...streamOptions, fd: created } : streamOptions;
+      const stream = await _opened(createWriteStream(file, { ...opened, autoClose: true, emitClose: true }));
+      try {
+        yield stream;
+      } catch (error) {
+        return await _cleanupAfter(error, async () => {
+          stream.destroy(error instanceof Error ? error : undefined);
+          await _closed(stream);
+          if (created) await unlink(file).catch(_ignoreMissing);
+        });
+      }
+      if (!stream.writableEnded) stream.end();
+      await finished(stream); // rejects with the stream's error, if it had one
+      await _closed(stream);
+    },
+    { name: "writeStream" },
+  )();
 }
 
 /** The new file's handle when this call created it; undefined when it existed (and "w" will truncate it). */

@@ -28,29 +28,35 @@ export async function stress({ workers = 6, increments = 100, kills = 15 } = {})
   const start = (slot, generation) => {
     const left = increments - reported(slot);
     if (left <= 0) return Promise.resolve();
-    const child = spawn(process.execPath, [worker, dir, `${slot}.${generation}`, String(left)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [worker, dir, `${slot}.${generation}`, String(left)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     live.set(child.pid, child);
     createInterface({ input: child.stdout }).on("line", (line) => {
       const [what, id] = line.split(" ");
       if (what === "done") done.add(id);
       if (what === "overlap") overlaps++;
     });
-    return new Promise((resolve) => child.on("close", (code, signal) => {
-      live.delete(child.pid);
-      if (signal === "SIGKILL") return resolve(start(slot, generation + 1));
-      if (code !== 0) failures++;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      child.on("close", (code, signal) => {
+        live.delete(child.pid);
+        if (signal === "SIGKILL") return resolve(start(slot, generation + 1));
+        if (code !== 0) failures++;
+        resolve();
+      }),
+    );
   };
   let finished = false;
-  const running = Promise.all(Array.from({ length: workers }, (_, slot) => start(slot, 0))).then(() => (finished = true));
+  const running = Promise.all(Array.from({ length: workers }, (_, slot) => start(slot, 0))).then(
+    () => (finished = true),
+  );
   const budget = increments * workers;
   while (!finished && killed < kills) {
     // Spread the kills over the run: wait for the next share of the increments, then strike.
     const goal = ((killed + 0.2 + Math.random() * 0.6) / kills) * budget;
     while (!finished && done.size < goal) await new Promise((resolve) => setTimeout(resolve, 1));
     const pid = holder(join(dir, "counter.lock"));
-    if (pid && live.has(pid)) live.get(pid).kill("SIGKILL"), killed++;
+    if (pid && live.has(pid)) (live.get(pid).kill("SIGKILL"), killed++);
   }
   await running;
   const ids = readFileSync(counter, "utf8").split("\n").filter(Boolean);
@@ -59,7 +65,19 @@ export async function stress({ workers = 6, increments = 100, kills = 15 } = {})
   const unreported = [...unique].filter((id) => !done.has(id)).length;
   rmSync(dir, { recursive: true, force: true });
   const ok = overlaps === 0 && failures === 0 && missing === 0 && unique.size === ids.length && unreported <= killed;
-  return { ok, workers, increments, kills: killed, counter: ids.length, reported: done.size, unreported, missing, doubled: ids.length - unique.size, overlaps, failures };
+  return {
+    ok,
+    workers,
+    increments,
+    kills: killed,
+    counter: ids.length,
+    reported: done.size,
+    unreported,
+    missing,
+    doubled: ids.length - unique.size,
+    overlaps,
+    failures,
+  };
 }
 
 /** The pid in the newest unreleased `held.N`, if any. */

@@ -14,10 +14,33 @@ for (let i = 1; i <= runs; i++) {
   const r = await stress({ workers: 6, increments: 100, kills: 15 });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`run ${i}: ${JSON.stringify(r)} ${seconds} s`);
-  rows.push([i, r.kills, r.reported, r.unreported, r.counter, r.missing, r.doubled, r.overlaps, r.ok ? "held" : "BROKEN"]);
+  rows.push([
+    i,
+    r.kills,
+    r.reported,
+    r.unreported,
+    r.counter,
+    r.missing,
+    r.doubled,
+    r.overlaps,
+    r.ok ? "held" : "BROKEN",
+  ]);
 }
 const broken = rows.filter((row) => row.at(-1) !== "held").length;
-const table = markdownTable(["run", "holders killed", "increments reported", "committed by a killed holder", "counter", "lost", "doubled", "overlaps seen", "verdict"], rows);
+const table = markdownTable(
+  [
+    "run",
+    "holders killed",
+    "increments reported",
+    "committed by a killed holder",
+    "counter",
+    "lost",
+    "doubled",
+    "overlaps seen",
+    "verdict",
+  ],
+  rows,
+);
 const block = `<!-- stress:start -->
 Measured by \`pnpm --filter @asyncwith/node stress\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores: ${runs} runs, ${broken} broken.
 
@@ -25,6 +48,7 @@ ${table}
 <!-- stress:end -->`;
 const readme = new URL("../README.md", import.meta.url);
 const text = readFileSync(readme, "utf8");
-if (text.includes("<!-- stress:start -->")) writeFileSync(readme, text.replace(/<!-- stress:start -->[\s\S]*<!-- stress:end -->/, block));
+if (text.includes("<!-- stress:start -->"))
+  writeFileSync(readme, text.replace(/<!-- stress:start -->[\s\S]*<!-- stress:end -->/, block));
 else console.log("README has no <!-- stress:start --> block: nothing written");
 process.exit(broken ? 1 : 0);

@@ -1,6 +1,18 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { asyncWith } from "@asyncwith/core";
@@ -145,7 +157,12 @@ describe("atomicWrite", () => {
     chmodSync(target, 0o640);
     await asyncWith(atomicWrite(target), (file) => file.writeFile("new"));
     const info = statSync(target);
-    expect([info.uid, info.gid, info.mode & 0o777, readFileSync(target, "utf8")]).toEqual([nobody.uid, nobody.gid, 0o640, "new"]);
+    expect([info.uid, info.gid, info.mode & 0o777, readFileSync(target, "utf8")]).toEqual([
+      nobody.uid,
+      nobody.gid,
+      0o640,
+      "new",
+    ]);
   });
 
   it("works with names up to NAME_MAX (255 bytes, multibyte too): the temp name never exceeds it", async () => {
@@ -164,13 +181,20 @@ describe("atomicWrite", () => {
     chmodSync(join(dir, ".."), 0o755);
     chownSync(dir, nobody.uid, nobody.gid);
     chmodSync(dir, 0o333);
-    const child = asNobody(`
+    const child = asNobody(
+      `
       import { asyncWith } from "@asyncwith/core";
       import { atomicWrite } from "@asyncwith/node";
       await asyncWith(atomicWrite(process.argv[2]), (file) => file.writeFile("new")).catch((error) => console.log(error.message));
-    `, [join(dir, "target")]);
+    `,
+      [join(dir, "target")],
+    );
     const { stdout } = await finished(child);
-    expect(stdout).toMatch(new RegExp(`^The new content of ${dir}/target is in place, but making the replacement durable \\(fsync of its directory\\) failed: EACCES`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `^The new content of ${dir}/target is in place, but making the replacement durable \\(fsync of its directory\\) failed: EACCES`,
+      ),
+    );
     expect(readFileSync(join(dir, "target"), "utf8")).toBe("new");
   });
 
@@ -180,7 +204,8 @@ describe("atomicWrite", () => {
     const target = join(dir, "secret");
     writeFileSync(target, "");
     chmodSync(target, 0o600);
-    const watcher = asNobody(`
+    const watcher = asNobody(
+      `
       import { openSync, readdirSync, readSync, watch } from "node:fs";
       import { join } from "node:path";
       const dir = process.argv[2];
@@ -197,7 +222,9 @@ describe("atomicWrite", () => {
         process.stdout.write(JSON.stringify({ opened: fds.length, read }) + "\\n");
         process.exit(0);
       });
-    `, [dir]);
+    `,
+      [dir],
+    );
     const result = finished(watcher);
     await once(watcher.stdout!, "data");
     let writes = 0;
@@ -213,7 +240,9 @@ describe("atomicWrite", () => {
 
   it("rejects bad input at once", () => {
     expect(() => atomicWrite(undefined as never)).toThrow("Expected atomicWrite() to be given a path");
-    expect(() => atomicWrite("x", { mode: 0o10000 })).toThrow("Expected atomicWrite() options.mode to be a file mode such as 0o644, got 4096");
+    expect(() => atomicWrite("x", { mode: 0o10000 })).toThrow(
+      "Expected atomicWrite() options.mode to be a file mode such as 0o644, got 4096",
+    );
   });
 });
 
@@ -228,10 +257,12 @@ it("with { stream: true } and a throwing block: the target is intact and the tem
   const target = join(dir, "t.bin");
   writeFileSync(target, "before");
   const error = boom();
-  await expect(asyncWith(atomicWrite(target, { stream: true }), (out) => {
-    for (let i = 0; i < 64; i++) out.write(Buffer.alloc(64 * 1024, 1)); // writes still in flight when it throws
-    throw error;
-  })).rejects.toBe(error);
+  await expect(
+    asyncWith(atomicWrite(target, { stream: true }), (out) => {
+      for (let i = 0; i < 64; i++) out.write(Buffer.alloc(64 * 1024, 1)); // writes still in flight when it throws
+      throw error;
+    }),
+  ).rejects.toBe(error);
   expect(readFileSync(target, "utf8")).toBe("before");
   expect(readdirSync(dir)).toEqual(["t.bin"]);
 });
@@ -242,5 +273,7 @@ it("after the rename, an unsupported directory fsync (EINVAL, ENOTSUP) is ignore
   const { _committed } = await import("../src/atomic-write.ts");
   const fail = (code: string) => Object.assign(new Error(`${code}: fsync`), { code });
   for (const code of ["EINVAL", "ENOTSUP", "EOPNOTSUPP"]) expect(_committed("/x/t")(fail(code))).toBeUndefined();
-  expect(() => _committed("/x/t")(fail("EIO"))).toThrow(expect.objectContaining({ code: "EIO", message: expect.stringMatching(/^The new content of \/x\/t is in place/) }));
+  expect(() => _committed("/x/t")(fail("EIO"))).toThrow(
+    expect.objectContaining({ code: "EIO", message: expect.stringMatching(/^The new content of \/x\/t is in place/) }),
+  );
 });

@@ -11,7 +11,8 @@ const orphanParent = fileURLToPath(new URL("./fixtures/orphan-parent.mjs", impor
 
 /** Polls a condition of the real system (processes ending), up to a bound: not a sleep. */
 async function eventually(done: () => boolean, ms = 5_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 10))) if (done()) return true;
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 10)))
+    if (done()) return true;
   return done();
 }
 
@@ -31,7 +32,11 @@ describe("childProcess", () => {
   it("throws ChildProcessError when the child fails after a successful block, unless check: false", async () => {
     const failing = asyncWith(childProcess("sh", ["-c", "exit 3"]), () => {});
     await expect(failing).rejects.toBeInstanceOf(ChildProcessError);
-    await expect(failing).rejects.toMatchObject({ exitCode: 3, signalCode: null, message: "Expected sh to exit with code 0, got exit code 3; pass { check: false } to accept any exit." });
+    await expect(failing).rejects.toMatchObject({
+      exitCode: 3,
+      signalCode: null,
+      message: "Expected sh to exit with code 0, got exit code 3; pass { check: false } to accept any exit.",
+    });
     const child = await asyncWith(childProcess("sh", ["-c", "exit 3"], { check: false }), (child) => child);
     expect(child.exitCode).toBe(3);
   });
@@ -39,23 +44,29 @@ describe("childProcess", () => {
   it("when the block throws: stops the whole process group (child and grandchildren) and rethrows the same error", async () => {
     const error = boom();
     let pid = 0;
-    const result = asyncWith(childProcess("sh", ["-c", "sleep 1000 & sleep 1000 & echo started; wait"]), async (child) => {
-      pid = child.pid!;
-      await once(child.stdout!, "data");
-      expect(liveInGroup(pid)).toHaveLength(3);
-      throw error;
-    });
+    const result = asyncWith(
+      childProcess("sh", ["-c", "sleep 1000 & sleep 1000 & echo started; wait"]),
+      async (child) => {
+        pid = child.pid!;
+        await once(child.stdout!, "data");
+        expect(liveInGroup(pid)).toHaveLength(3);
+        throw error;
+      },
+    );
     await expect(result).rejects.toBe(error);
     expect(liveInGroup(pid)).toEqual([]);
   });
 
   it("SIGKILLs a group that ignores SIGTERM once the grace period is over", async () => {
     let pid = 0;
-    const result = asyncWith(childProcess("sh", ["-c", "trap '' TERM; sleep 1000 & echo started; wait"], { grace: 200 }), async (child) => {
-      pid = child.pid!;
-      await once(child.stdout!, "data");
-      throw boom();
-    });
+    const result = asyncWith(
+      childProcess("sh", ["-c", "trap '' TERM; sleep 1000 & echo started; wait"], { grace: 200 }),
+      async (child) => {
+        pid = child.pid!;
+        await once(child.stdout!, "data");
+        throw boom();
+      },
+    );
     await expect(result).rejects.toThrow("boom");
     expect(liveInGroup(pid)).toEqual([]);
   });
@@ -71,14 +82,20 @@ describe("childProcess", () => {
 
   it("fails the enter when the command cannot start, and never runs the block", async () => {
     let ran = false;
-    await expect(asyncWith(childProcess("no-such-command-asyncwith"), () => (ran = true))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(asyncWith(childProcess("no-such-command-asyncwith"), () => (ran = true))).rejects.toMatchObject({
+      code: "ENOENT",
+    });
     expect(ran).toBe(false);
   });
 
   it("rejects bad input at once, saying what it got", () => {
     expect(() => childProcess("")).toThrow('Expected childProcess() to be given a command name or path, got ""');
-    expect(() => childProcess("ls", "-l" as never)).toThrow('Expected childProcess() args to be an array of strings, got "-l"');
-    expect(() => childProcess("ls", [], { grace: Number.NaN })).toThrow("Expected childProcess() options.grace to be a non-negative number of milliseconds, got NaN");
+    expect(() => childProcess("ls", "-l" as never)).toThrow(
+      'Expected childProcess() args to be an array of strings, got "-l"',
+    );
+    expect(() => childProcess("ls", [], { grace: Number.NaN })).toThrow(
+      "Expected childProcess() options.grace to be a non-negative number of milliseconds, got NaN",
+    );
   });
 
   for (const mode of ["exit", "uncaught", "SIGTERM", "SIGHUP"]) {
@@ -117,7 +134,10 @@ describe("childProcess", () => {
       await once(child, "close");
       return JSON.parse(/\{.*\}/.exec(out)![0]);
     };
-    expect(await report("script", ["-qec", `${process.execPath} ${fixture}`, "/dev/null"])).toEqual({ tty: true, sameSession: true });
+    expect(await report("script", ["-qec", `${process.execPath} ${fixture}`, "/dev/null"])).toEqual({
+      tty: true,
+      sameSession: true,
+    });
     expect(await report(process.execPath, [fixture])).toEqual({ tty: false, sameSession: false });
   });
 
@@ -131,7 +151,9 @@ describe("childProcess", () => {
 
   it("env adds to process.env by default; extendEnv: false replaces it", async () => {
     const print = (options: object) =>
-      asyncWith(childProcess("/bin/sh", ["-c", 'echo "$HOME|$ASYNCWITH_X"'], options), async (child) => String((await once(child.stdout!, "data"))[0]).trim());
+      asyncWith(childProcess("/bin/sh", ["-c", 'echo "$HOME|$ASYNCWITH_X"'], options), async (child) =>
+        String((await once(child.stdout!, "data"))[0]).trim(),
+      );
     expect(await print({ env: { ASYNCWITH_X: "1" } })).toBe(`${process.env.HOME}|1`);
     expect(await print({ env: { ASYNCWITH_X: "1" }, extendEnv: false })).toBe("|1");
   });

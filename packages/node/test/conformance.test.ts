@@ -6,7 +6,18 @@ import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { type Driver, driver, testResourceManagers } from "../../../test-setup/conformance.ts";
-import { atomicWrite, childProcess, fileLock, openFile, readStream, server, shutdownScope, tempDir, tempFile, writeStream } from "../src/index.ts";
+import {
+  atomicWrite,
+  childProcess,
+  fileLock,
+  openFile,
+  readStream,
+  server,
+  shutdownScope,
+  tempDir,
+  tempFile,
+  writeStream,
+} from "../src/index.ts";
 import { lockHeld, scratch } from "./helpers.ts";
 
 const input = () => {
@@ -16,13 +27,37 @@ const input = () => {
 };
 
 const drivers: Driver[] = [
-  driver("openFile", () => ({ manager: openFile(join(scratch(), "f"), "w"), isOpen: (h) => h.fd !== -1, sabotage: (h) => closeSync(h.fd) }), { releaseCanFail: true }),
+  driver(
+    "openFile",
+    () => ({
+      manager: openFile(join(scratch(), "f"), "w"),
+      isOpen: (h) => h.fd !== -1,
+      sabotage: (h) => closeSync(h.fd),
+    }),
+    { releaseCanFail: true },
+  ),
   driver("writeStream", () => ({ manager: writeStream(join(scratch(), "f")), isOpen: (s) => !s.closed })),
   driver("readStream", () => ({ manager: readStream(input()), isOpen: (s) => !s.closed })),
-  driver("atomicWrite", () => ({ manager: atomicWrite(join(scratch(), "target")), isOpen: (h) => h.fd !== -1, sabotage: (h) => closeSync(h.fd) }), { releaseCanFail: true }),
+  driver(
+    "atomicWrite",
+    () => ({
+      manager: atomicWrite(join(scratch(), "target")),
+      isOpen: (h) => h.fd !== -1,
+      sabotage: (h) => closeSync(h.fd),
+    }),
+    { releaseCanFail: true },
+  ),
   driver("tempDir", () => ({ manager: tempDir("conformance-", { dir: scratch() }), isOpen: (dir) => existsSync(dir) })),
   driver("tempFile", () => ({ manager: tempFile({ dir: scratch() }), isOpen: (path) => existsSync(path) })),
-  driver("fileLock", () => ({ manager: fileLock(join(scratch(), "state")), isOpen: (lock) => lockHeld(lock.lockPath), sabotage: (lock) => rmSync(lock.lockPath, { recursive: true }) }), { releaseCanFail: true }),
+  driver(
+    "fileLock",
+    () => ({
+      manager: fileLock(join(scratch(), "state")),
+      isOpen: (lock) => lockHeld(lock.lockPath),
+      sabotage: (lock) => rmSync(lock.lockPath, { recursive: true }),
+    }),
+    { releaseCanFail: true },
+  ),
   driver("childProcess", () => ({
     manager: childProcess("cat", [], { stdio: ["pipe", "ignore", "ignore"] }),
     isOpen: (child) => child.exitCode === null && child.signalCode === null,

@@ -1,6 +1,15 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,7 +34,11 @@ async function holder(path: string) {
 }
 
 /** This process's PID namespace and boot, as a lock record states them. */
-const here = () => ({ host: hostname(), pidns: readlinkSync("/proc/self/ns/pid"), boot: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() });
+const here = () => ({
+  host: hostname(),
+  pidns: readlinkSync("/proc/self/ns/pid"),
+  boot: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(),
+});
 
 /** A lock directory with `held.1` written as `record` (another process's lock), aged `age` ms. */
 function planted(path: string, record: object, age = 0) {
@@ -66,7 +79,9 @@ describe("fileLock", () => {
     const other = await holder(path);
     await expect(asyncWith(fileLock(path, { wait: false }), () => {})).rejects.toMatchObject({
       code: "ELOCKED",
-      message: expect.stringMatching(new RegExp(`^Expected the lock at .*x\\.lock to be free, got one held by pid ${other.pid} on `)),
+      message: expect.stringMatching(
+        new RegExp(`^Expected the lock at .*x\\.lock to be free, got one held by pid ${other.pid} on `),
+      ),
     });
   });
 
@@ -102,7 +117,10 @@ describe("fileLock", () => {
     other.kill("SIGKILL");
     await once(other, "exit");
     const record = await asyncWith(fileLock(path, { wait: false }), (lock) => lockHolder(lock.lockPath));
-    expect(record).toMatchObject({ pid: process.pid, takeover: { from: { pid: other.pid }, why: `its holder, pid ${other.pid}, is no longer running on this host` } });
+    expect(record).toMatchObject({
+      pid: process.pid,
+      takeover: { from: { pid: other.pid }, why: `its holder, pid ${other.pid}, is no longer running on this host` },
+    });
   });
 
   it("trusts 'pid not running' only in this host's PID namespace and boot: elsewhere the heartbeat decides", async () => {
@@ -127,24 +145,40 @@ describe("fileLock", () => {
   it("when taken over while held: aborts the holder's signal and fails the exit, saying who took it and why", async () => {
     const path = join(scratch(), "x");
     const result = asyncWith(fileLock(path, { stale: 2_000 }), async (lock) => {
-      const taker = { pid: 4242, host: "elsewhere", since: "now", takeover: { from: { pid: process.pid }, why: "its holder's heartbeat was 9999 ms old (stale after 2000 ms)" } };
+      const taker = {
+        pid: 4242,
+        host: "elsewhere",
+        since: "now",
+        takeover: { from: { pid: process.pid }, why: "its holder's heartbeat was 9999 ms old (stale after 2000 ms)" },
+      };
       writeFileSync(join(lock.lockPath, "held.2"), JSON.stringify(taker)); // as a takeover creates it
       await once(lock.signal, "abort");
-      expect(lock.signal.reason.message).toMatch(/was lost while held: pid 4242 on elsewhere took it over at now because its holder's heartbeat was 9999 ms old/);
+      expect(lock.signal.reason.message).toMatch(
+        /was lost while held: pid 4242 on elsewhere took it over at now because its holder's heartbeat was 9999 ms old/,
+      );
     });
-    await expect(result).rejects.toMatchObject({ code: "ELOCKLOST", message: expect.stringMatching(/was lost while held: pid 4242 on elsewhere took it over/) });
+    await expect(result).rejects.toMatchObject({
+      code: "ELOCKLOST",
+      message: expect.stringMatching(/was lost while held: pid 4242 on elsewhere took it over/),
+    });
   });
 
   it("when its files are removed while held: the exit says the lock was lost, never a raw ENOENT", async () => {
     const path = join(scratch(), "x");
     const result = asyncWith(fileLock(path), (lock) => rmSync(lock.lockPath, { recursive: true }));
-    await expect(result).rejects.toMatchObject({ code: "ELOCKLOST", message: expect.stringContaining("was lost while held: its lock files were removed") });
+    await expect(result).rejects.toMatchObject({
+      code: "ELOCKLOST",
+      message: expect.stringContaining("was lost while held: its lock files were removed"),
+    });
   });
 
   it("is not re-entrant: locking a path this process holds fails at once instead of waiting forever", async () => {
     const path = join(scratch(), "x");
     await asyncWith(fileLock(path), async () => {
-      await expect(asyncWith(fileLock(path), () => {})).rejects.toMatchObject({ code: "ELOCKED", message: expect.stringContaining("held by this process") });
+      await expect(asyncWith(fileLock(path), () => {})).rejects.toMatchObject({
+        code: "ELOCKED",
+        message: expect.stringContaining("held by this process"),
+      });
     });
     await asyncWith(fileLock(path), () => {}); // and the failed attempt left nothing behind
   });
@@ -166,9 +200,13 @@ describe("fileLock", () => {
     symlinkSync(join(dir, "target"), join(dir, "link"));
     symlinkSync(join(dir, "nowhere-yet"), join(dir, "dangling"));
     await holder(join(dir, "target"));
-    await expect(asyncWith(fileLock(join(dir, "link"), { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+    await expect(asyncWith(fileLock(join(dir, "link"), { wait: false }), () => {})).rejects.toMatchObject({
+      code: "ELOCKED",
+    });
     await holder(join(dir, "nowhere-yet"));
-    await expect(asyncWith(fileLock(join(dir, "dangling"), { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+    await expect(asyncWith(fileLock(join(dir, "dangling"), { wait: false }), () => {})).rejects.toMatchObject({
+      code: "ELOCKED",
+    });
   });
 
   it("cleans drafts that killed waiters left, and refuses a foreign lock in the way with a clear error", async () => {
@@ -182,16 +220,24 @@ describe("fileLock", () => {
     mkdirSync(`${foreign}.lock`); // proper-lockfile's shape: an empty directory
     const old = new Date(Date.now() - 5_000);
     utimesSync(`${foreign}.lock`, old, old);
-    await expect(asyncWith(fileLock(foreign), () => {})).rejects.toMatchObject({ code: "EFOREIGNLOCK", message: expect.stringContaining("proper-lockfile") });
+    await expect(asyncWith(fileLock(foreign), () => {})).rejects.toMatchObject({
+      code: "EFOREIGNLOCK",
+      message: expect.stringContaining("proper-lockfile"),
+    });
     writeFileSync(`${foreign}2.lock`, "");
-    await expect(asyncWith(fileLock(`${foreign}2`), () => {})).rejects.toMatchObject({ code: "EFOREIGNLOCK", message: expect.stringContaining("got a file") });
+    await expect(asyncWith(fileLock(`${foreign}2`), () => {})).rejects.toMatchObject({
+      code: "EFOREIGNLOCK",
+      message: expect.stringContaining("got a file"),
+    });
   });
 
   it("excludes for real: 4 processes × 10 read-modify-write increments of one file give 40", async () => {
     const file = join(scratch(), "counter");
     writeFileSync(file, "0");
     const run = promisify(execFile);
-    await Promise.all(Array.from({ length: 4 }, () => run(process.execPath, [fixture("lock-counter.mjs"), file, "10"])));
+    await Promise.all(
+      Array.from({ length: 4 }, () => run(process.execPath, [fixture("lock-counter.mjs"), file, "10"])),
+    );
     expect(readFileSync(file, "utf8")).toBe("40");
     expect(lockHeld(`${file}.lock`)).toBe(false);
   });
@@ -203,8 +249,14 @@ describe("fileLock", () => {
   }, 60_000);
 
   it("rejects bad options, naming them", () => {
-    expect(() => fileLock("x", { stale: -1 })).toThrow("Expected fileLock() options.stale to be a non-negative number of milliseconds, got -1");
-    expect(() => fileLock("x", { stale: 500 })).toThrow("Expected fileLock() options.stale to be at least 2000 ms (a shorter one lets a busy event loop lose its lock), got 500");
-    expect(() => fileLock("x", { signal: "no" as never })).toThrow('Expected fileLock() options.signal to be an AbortSignal, got "no"');
+    expect(() => fileLock("x", { stale: -1 })).toThrow(
+      "Expected fileLock() options.stale to be a non-negative number of milliseconds, got -1",
+    );
+    expect(() => fileLock("x", { stale: 500 })).toThrow(
+      "Expected fileLock() options.stale to be at least 2000 ms (a shorter one lets a busy event loop lose its lock), got 500",
+    );
+    expect(() => fileLock("x", { signal: "no" as never })).toThrow(
+      'Expected fileLock() options.signal to be an AbortSignal, got "no"',
+    );
   });
 });

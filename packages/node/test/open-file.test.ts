@@ -57,12 +57,16 @@ describe("openFile", () => {
 
   it("fails the enter when the file cannot be opened, and never runs the block", async () => {
     let ran = false;
-    await expect(asyncWith(openFile(join(scratch(), "missing.txt")), () => (ran = true))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(asyncWith(openFile(join(scratch(), "missing.txt")), () => (ran = true))).rejects.toMatchObject({
+      code: "ENOENT",
+    });
     expect(ran).toBe(false);
   });
 
   it("rejects a bad path at once, saying what it got", () => {
-    expect(() => openFile(42 as never)).toThrow("Expected openFile() to be given a path (a non-empty string or a file: URL), got 42");
+    expect(() => openFile(42 as never)).toThrow(
+      "Expected openFile() to be given a path (a non-empty string or a file: URL), got 42",
+    );
     expect(() => openFile("")).toThrow(TypeError);
   });
 
@@ -71,6 +75,8 @@ describe("openFile", () => {
     writeFileSync(path, "");
     const manager = openFile(path);
     await asyncWith(manager, () => {});
-    await expect(asyncWith(manager, () => {})).rejects.toThrow("Expected a fresh openFile() manager, got one already entered: managers are single-use, call openFile() again");
+    await expect(asyncWith(manager, () => {})).rejects.toThrow(
+      "Expected a fresh openFile() manager, got one already entered: managers are single-use, call openFile() again",
+    );
   });
 });

@@ -45,10 +45,12 @@ describe("readStream", () => {
   it("throws a read error the block never saw (a legacy pipe does not forward it)", async () => {
     const dir = scratch(); // reading a directory opens fine, then fails with EISDIR
     const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-    await expect(asyncWith(readStream(dir), async (input) => {
-      input.pipe(sink);
-      await once(input, "close");
-    })).rejects.toMatchObject({ code: "EISDIR" });
+    await expect(
+      asyncWith(readStream(dir), async (input) => {
+        input.pipe(sink);
+        await once(input, "close");
+      }),
+    ).rejects.toMatchObject({ code: "EISDIR" });
   });
 
   it("fails the enter for a missing file", async () => {
@@ -62,7 +64,10 @@ it("leaks no file descriptor over 300 failing stream blocks", async () => {
   const before = openFds();
   for (let i = 0; i < 150; i++) {
     await asyncWith(writeStream(join(dir, "out")), (out) => (out.write("x"), Promise.reject(boom()))).catch(() => {});
-    await asyncWith(readStream(join(dir, "in")), (input) => input.pipe(new PassThrough()) && Promise.reject(boom())).catch(() => {});
+    await asyncWith(
+      readStream(join(dir, "in")),
+      (input) => input.pipe(new PassThrough()) && Promise.reject(boom()),
+    ).catch(() => {});
   }
   expect(openFds()).toBe(before);
 });

@@ -66,17 +66,25 @@ describe("server", () => {
   it("fails the enter when the port is taken, and never runs the block", async () => {
     await asyncWith(server(createNetServer(), { host: "127.0.0.1" }), async ({ port }) => {
       let ran = false;
-      await expect(asyncWith(server(createNetServer(), { port, host: "127.0.0.1" }), () => (ran = true))).rejects.toMatchObject({ code: "EADDRINUSE" });
+      await expect(
+        asyncWith(server(createNetServer(), { port, host: "127.0.0.1" }), () => (ran = true)),
+      ).rejects.toMatchObject({ code: "EADDRINUSE" });
       expect(ran).toBe(false);
     });
   });
 
   it("rejects bad input, saying what it got", async () => {
-    expect(() => server({} as never)).toThrow("Expected server() to be given a server from createServer(), not yet listening, got an object");
-    expect(() => server(createNetServer(), { port: 70_000 })).toThrow("Expected server() options.port to be an integer from 0 to 65535, got 70000");
+    expect(() => server({} as never)).toThrow(
+      "Expected server() to be given a server from createServer(), not yet listening, got an object",
+    );
+    expect(() => server(createNetServer(), { port: 70_000 })).toThrow(
+      "Expected server() options.port to be an integer from 0 to 65535, got 70000",
+    );
     const listening = createNetServer().listen(0, "127.0.0.1");
     await once(listening, "listening");
-    await expect(asyncWith(server(listening), () => {})).rejects.toThrow("Expected a server that is not listening yet (server() listens for you)");
+    await expect(asyncWith(server(listening), () => {})).rejects.toThrow(
+      "Expected a server that is not listening yet (server() listens for you)",
+    );
     listening.close();
   });
 

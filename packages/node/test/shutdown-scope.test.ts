@@ -39,7 +39,11 @@ async function program(mode: string, act: (child: ReturnType<typeof spawn>) => v
 }
 
 describe("shutdownScope (real processes, real signals)", () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     it(`on ${signal}: every exit runs (child stopped, temp dir removed), then the process exits with ${code}`, async () => {
       const run = await program("wait", (child) => child.kill(signal));
       expect(run.stdout).toEqual(["aborted", "exit childProcess", "exit tempDir"]);
@@ -100,7 +104,9 @@ describe("shutdownScope (in process)", () => {
   it("refuses unknown names and signals no process can catch, before installing any listener", () => {
     const before = ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s));
     for (const bad of [["SIGNOPE"], ["SIGTERM", "SIGKILL"], ["SIGSTOP"]]) {
-      expect(() => shutdownScope({ signals: bad as never })).toThrow(/^Expected shutdownScope\(\) options.signals to be names of signals a process can catch, such as \["SIGINT", "SIGTERM"\] \(not SIGKILL or SIGSTOP\), got \["/);
+      expect(() => shutdownScope({ signals: bad as never })).toThrow(
+        /^Expected shutdownScope\(\) options.signals to be names of signals a process can catch, such as \["SIGINT", "SIGTERM"\] \(not SIGKILL or SIGSTOP\), got \["/,
+      );
     }
     expect(["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"].map((s) => process.listenerCount(s))).toEqual(before);
   });
@@ -112,6 +118,9 @@ describe("shutdownScope (minimal programs)", () => {
   });
 
   it("inside an outer manager: the outer exit runs too (seeing the shutdown), then the process exits with the signal's code", async () => {
-    expect(await minimalProgram("outer", "SIGINT")).toEqual({ code: 130, lines: ["ready", "aborted", "exit outer (AbortError)"] });
+    expect(await minimalProgram("outer", "SIGINT")).toEqual({
+      code: 130,
+      lines: ["ready", "aborted", "exit outer (AbortError)"],
+    });
   });
 });

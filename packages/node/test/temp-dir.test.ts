@@ -32,16 +32,20 @@ describe("tempDir", () => {
 
   it("keeps it on error with keepOnError, and removes it on success all the same", async () => {
     let kept = "";
-    await expect(asyncWith(tempDir("keep-", { keepOnError: true }), (dir) => ((kept = dir), Promise.reject(boom())))).rejects.toThrow("boom");
+    await expect(
+      asyncWith(tempDir("keep-", { keepOnError: true }), (dir) => ((kept = dir), Promise.reject(boom()))),
+    ).rejects.toThrow("boom");
     expect(existsSync(kept)).toBe(true);
     rmSync(kept, { recursive: true });
     const removed = await asyncWith(tempDir("keep-", { keepOnError: true }), (dir) => dir);
     expect(existsSync(removed)).toBe(false);
   });
 
-  it("is always a child of dir: a prefix with a slash, or \"\", \".\", \"..\", is refused", () => {
+  it('is always a child of dir: a prefix with a slash, or "", ".", "..", is refused', () => {
     for (const prefix of ["a/b", "a\\b", "", ".", ".."]) {
-      expect(() => tempDir(prefix)).toThrow(`Expected tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location), got ${JSON.stringify(prefix)}`);
+      expect(() => tempDir(prefix)).toThrow(
+        `Expected tempDir(prefix) to be a file-name prefix without slashes, and not "", "." or ".." (use options.dir for the location), got ${JSON.stringify(prefix)}`,
+      );
     }
   });
 
@@ -64,7 +68,8 @@ describe("tempDir", () => {
   it("removes trees with read-only files and directories (as a user without root's override)", async () => {
     const parent = scratch();
     chmodSync(parent, 0o777);
-    const child = asNobody(`
+    const child = asNobody(
+      `
       import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
       import { join } from "node:path";
       import { asyncWith } from "@asyncwith/core";
@@ -78,7 +83,9 @@ describe("tempDir", () => {
         return dir;
       });
       console.log(path);
-    `, [parent]);
+    `,
+      [parent],
+    );
     const { code, stdout, stderr } = await finished(child);
     expect([code, stderr]).toEqual([0, ""]);
     expect(stdout.trim()).toMatch(/ro-/);
@@ -88,7 +95,8 @@ describe("tempDir", () => {
   it("lists what it could not remove", async () => {
     const parent = scratch();
     chmodSync(parent, 0o777);
-    const child = asNobody(`
+    const child = asNobody(
+      `
       import { once } from "node:events";
       import { asyncWith } from "@asyncwith/core";
       import { tempDir } from "@asyncwith/node";
@@ -96,7 +104,9 @@ describe("tempDir", () => {
         console.log(dir);
         await once(process.stdin, "data"); // the test puts a root-owned tree inside meanwhile
       }).catch((error) => console.log(error.message));
-    `, [parent]);
+    `,
+      [parent],
+    );
     const result = finished(child);
     const [line] = await once(child.stdout!, "data");
     const dir = String(line).trim();

@@ -20,23 +20,29 @@ describe("tempFile", () => {
   it("removes it on failure, tolerating a block that replaced it with a directory", async () => {
     const error = boom();
     let path = "";
-    await expect(asyncWith(tempFile(), (file) => {
-      path = file;
-      rmSync(file);
-      mkdirSync(join(file, "sub"), { recursive: true });
-      throw error;
-    })).rejects.toBe(error);
+    await expect(
+      asyncWith(tempFile(), (file) => {
+        path = file;
+        rmSync(file);
+        mkdirSync(join(file, "sub"), { recursive: true });
+        throw error;
+      }),
+    ).rejects.toBe(error);
     expect(existsSync(path)).toBe(false);
   });
 
   it("keeps the file on error with keepOnError", async () => {
     let path = "";
-    await expect(asyncWith(tempFile({ keepOnError: true }), (file) => ((path = file), Promise.reject(boom())))).rejects.toThrow();
+    await expect(
+      asyncWith(tempFile({ keepOnError: true }), (file) => ((path = file), Promise.reject(boom()))),
+    ).rejects.toThrow();
     expect(existsSync(path)).toBe(true);
     rmSync(path);
   });
 
   it("rejects a bad option, naming it", () => {
-    expect(() => tempFile({ suffix: 7 as never })).toThrow("Expected tempFile() options.suffix to be a string without slashes, got 7");
+    expect(() => tempFile({ suffix: 7 as never })).toThrow(
+      "Expected tempFile() options.suffix to be a string without slashes, got 7",
+    );
   });
 });

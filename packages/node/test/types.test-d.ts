@@ -5,7 +5,19 @@ import type { AddressInfo } from "node:net";
 import type { Writable } from "node:stream";
 import { asyncWith, enter } from "@asyncwith/core";
 import { describe, expectTypeOf, it } from "vitest";
-import { atomicWrite, childProcess, fileLock, type HeldLock, openFile, readStream, server, shutdownScope, tempDir, tempFile, writeStream } from "../src/index.ts";
+import {
+  atomicWrite,
+  childProcess,
+  fileLock,
+  type HeldLock,
+  openFile,
+  readStream,
+  server,
+  shutdownScope,
+  tempDir,
+  tempFile,
+  writeStream,
+} from "../src/index.ts";
 
 describe("types", () => {
   it("gives each block the resource it opens", async () => {
@@ -16,7 +28,9 @@ describe("types", () => {
     await asyncWith(tempFile(), (path) => expectTypeOf(path).toEqualTypeOf<string>());
     await asyncWith(fileLock("f"), (lock) => expectTypeOf(lock).toEqualTypeOf<HeldLock>());
     await asyncWith(childProcess("ls"), (child) => expectTypeOf(child).toEqualTypeOf<ChildProcess>());
-    await asyncWith(server({} as import("node:net").Server), (address) => expectTypeOf(address).toEqualTypeOf<AddressInfo>());
+    await asyncWith(server({} as import("node:net").Server), (address) =>
+      expectTypeOf(address).toEqualTypeOf<AddressInfo>(),
+    );
     await asyncWith(shutdownScope(), (signal) => expectTypeOf(signal).toEqualTypeOf<AbortSignal>());
   });
 
@@ -27,7 +41,9 @@ describe("types", () => {
 
   it("never suppresses, so the block's result type is kept (no | undefined)", async () => {
     expectTypeOf(await asyncWith(openFile("f"), () => 1)).toEqualTypeOf<number>();
-    expectTypeOf(await asyncWith([tempDir(), fileLock("f")], ([dir, lock]) => [dir, lock.lockPath] as const)).toEqualTypeOf<readonly [string, string]>();
+    expectTypeOf(
+      await asyncWith([tempDir(), fileLock("f")], ([dir, lock]) => [dir, lock.lockPath] as const),
+    ).toEqualTypeOf<readonly [string, string]>();
   });
 
   it("works with await using through enter()", async () => {

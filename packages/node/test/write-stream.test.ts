@@ -48,7 +48,12 @@ describe("writeStream", () => {
   it("with removeOnError deletes the partial file on failure, and only then", async () => {
     const dir = scratch();
     const error = boom();
-    await expect(asyncWith(writeStream(join(dir, "x"), { removeOnError: true }), (out) => (out.write("half"), Promise.reject(error)))).rejects.toBe(error);
+    await expect(
+      asyncWith(
+        writeStream(join(dir, "x"), { removeOnError: true }),
+        (out) => (out.write("half"), Promise.reject(error)),
+      ),
+    ).rejects.toBe(error);
     expect(existsSync(join(dir, "x"))).toBe(false);
     await asyncWith(writeStream(join(dir, "y"), { removeOnError: true }), (out) => void out.write("whole"));
     expect(readFileSync(join(dir, "y"), "utf8")).toBe("whole");
@@ -57,24 +62,34 @@ describe("writeStream", () => {
   it("removeOnError never deletes content it did not create: refused with flags that keep content, and an existing file survives", async () => {
     const dir = scratch();
     for (const flags of ["a", "a+", "r+", "as"]) {
-      expect(() => writeStream(join(dir, "log"), { flags, removeOnError: true })).toThrow(`Expected writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted), got "${flags}"`);
+      expect(() => writeStream(join(dir, "log"), { flags, removeOnError: true })).toThrow(
+        `Expected writeStream() options.flags to be "w" or "wx" with removeOnError (other flags keep existing content, which must never be deleted), got "${flags}"`,
+      );
     }
     const log = join(dir, "existing.log");
     writeFileSync(log, "old lines\n");
     const error = boom();
-    await expect(asyncWith(writeStream(log, { removeOnError: true }), (out) => (out.write("half"), Promise.reject(error)))).rejects.toBe(error);
+    await expect(
+      asyncWith(writeStream(log, { removeOnError: true }), (out) => (out.write("half"), Promise.reject(error))),
+    ).rejects.toBe(error);
     expect(existsSync(log)).toBe(true); // truncated by "w", as asked, but not deleted: it was not ours
-    await expect(asyncWith(writeStream(join(dir, "fresh"), { flags: "wx", removeOnError: true }), () => Promise.reject(error))).rejects.toBe(error);
+    await expect(
+      asyncWith(writeStream(join(dir, "fresh"), { flags: "wx", removeOnError: true }), () => Promise.reject(error)),
+    ).rejects.toBe(error);
     expect(existsSync(join(dir, "fresh"))).toBe(false);
   });
 
   it("throws a write error on the success path instead of dropping it (a full disk: /dev/full)", async () => {
-    await expect(asyncWith(writeStream("/dev/full"), (out) => void out.write("no room"))).rejects.toMatchObject({ code: "ENOSPC" });
+    await expect(asyncWith(writeStream("/dev/full"), (out) => void out.write("no room"))).rejects.toMatchObject({
+      code: "ENOSPC",
+    });
   });
 
   it("fails the enter when the file cannot be opened", async () => {
     let ran = false;
-    await expect(asyncWith(writeStream(join(scratch(), "no", "such", "dir")), () => (ran = true))).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(
+      asyncWith(writeStream(join(scratch(), "no", "such", "dir")), () => (ran = true)),
+    ).rejects.toMatchObject({ code: "ENOENT" });
     expect(ran).toBe(false);
   });
 });

@@ -48,16 +48,22 @@ async function run(program) {
     const name = `${op.t}${i}`;
     if (op.t === "use") {
       const resource =
-        op.res === "null" ? null
-        : op.res === "undefined" ? undefined
-        : op.res === "sync" ? { [Symbol.dispose]: disposer(op, name) }
-        : op.res === "fallback" ? { [Symbol.asyncDispose]: null, [Symbol.dispose]: disposer({ ...op, res: "sync" }, name) }
-        : { [Symbol.asyncDispose]: disposer(op, name) };
+        op.res === "null"
+          ? null
+          : op.res === "undefined"
+            ? undefined
+            : op.res === "sync"
+              ? { [Symbol.dispose]: disposer(op, name) }
+              : op.res === "fallback"
+                ? { [Symbol.asyncDispose]: null, [Symbol.dispose]: disposer({ ...op, res: "sync" }, name) }
+                : { [Symbol.asyncDispose]: disposer(op, name) };
       log.push(`use ${name} -> ${stack.use(resource) === resource}`);
     } else if (op.t === "adopt") {
       const value = { name };
       const dispose = disposer(op, name);
-      log.push(`adopt ${name} -> ${stack.adopt(value, (v) => (log.push(`adopted ${v === value}`), dispose()))  === value}`);
+      log.push(
+        `adopt ${name} -> ${stack.adopt(value, (v) => (log.push(`adopted ${v === value}`), dispose())) === value}`,
+      );
     } else if (op.t === "defer") {
       log.push(`defer ${name} -> ${stack.defer(disposer(op, name))}`);
     } else if (op.t === "move") {
@@ -80,10 +86,11 @@ async function run(program) {
   });
   let result = "ok";
   try {
-    if (program.end.kind === "awaitUsing") await awaitUsing(stack, () => {
-      log.push("body");
-      if (program.end.body) throw fresh(program.end.body);
-    });
+    if (program.end.kind === "awaitUsing")
+      await awaitUsing(stack, () => {
+        log.push("body");
+        if (program.end.body) throw fresh(program.end.body);
+      });
     else {
       try {
         await stack.disposeAsync();
