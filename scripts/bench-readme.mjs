@@ -83,6 +83,14 @@ for (const run of runs) {
     `${fmt(floor)}×`,
     floor <= 1.1 ? "met" : "not met",
   ]);
+  const group = ratioIn(run, "10,000 tasks", "TaskGroup with an outer signal");
+  goals.push([
+    `TaskGroup with an outer signal ≤ 1.5× Promise.allSettled, 10,000 tasks (${run.node})`,
+    `${fmt(group)}×`,
+    group <= 1.5 ? "met" : "not met",
+  ]);
+  const lock = ratioIn(run, "locks", "Lock acquire + release, uncontended");
+  goals.push([`uncontended Lock ≤ 2× a bare await (${run.node})`, `${fmt(lock)}×`, lock <= 2 ? "met" : "not met"]);
   const one = ratioIn(run, first, "AsyncExitStack, one callback");
   goals.push([
     `AsyncExitStack, one callback ≤ 1.5× hand-written try/finally (${run.node})`,

@@ -172,6 +172,7 @@ await table("locks, as a ratio to a bare awaited no-op", {
 });
 
 const tasks = 10_000;
+const outerSignal = new AbortController().signal; // followed, never aborted
 const task = async () => {};
 await table(
   `${tasks.toLocaleString("en")} tasks, as a ratio to Promise.allSettled`,
@@ -180,6 +181,13 @@ await table(
     TaskGroup: {
       run: () =>
         asyncWith(new TaskGroup(), (group) => {
+          for (let i = 0; i < tasks; i++) group.spawn(task);
+        }),
+      goal: 1.5,
+    },
+    "TaskGroup with an outer signal": {
+      run: () =>
+        asyncWith(new TaskGroup({ signal: outerSignal }), (group) => {
           for (let i = 0; i < tasks; i++) group.spawn(task);
         }),
       goal: 1.5,

@@ -1,8 +1,7 @@
 import { replaced } from "./errors.js";
-import { type ContextValue, type Enterable, type WithResult, toManager } from "./protocol.js";
+import { type ContextValue, type Enterable, type Values, type WithResult, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
-type Values<Ms extends readonly unknown[]> = { -readonly [K in keyof Ms]: ContextValue<Ms[K]> };
 type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
   ? M extends unknown
     ? WithResult<M, R>

@@ -98,6 +98,38 @@ export function replaced(next: unknown, previous: unknown): unknown {
   return next;
 }
 
+/** Whether `error` is `reason`, or reaches it through its `cause` chain (a wrapped abort). */
+export function causedBy(error: unknown, reason: unknown): boolean {
+  for (let e = error, depth = 0; e != null && depth < 100; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e === reason) return true;
+    if (typeof e !== "object") return false;
+  }
+  return false;
+}
+
+/**
+ * The one error inside an `AggregateError` (nested ones too), or `error` itself when there is not
+ * exactly one: what a `TaskGroup` with a single failure really failed with.
+ *
+ * @example
+ * try {
+ *   await asyncWith(new TaskGroup(), (group) => { group.spawn(fetchUser); group.spawn(fetchPosts); });
+ * } catch (error) {
+ *   const one = singleError(error);
+ *   if (one instanceof NotFoundError) return notFound(); // else: several failed, or something else
+ *   throw error;
+ * }
+ */
+export function singleError(error: unknown): unknown {
+  const leaves: unknown[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (e instanceof AggregateError && depth < 100) for (const inner of e.errors) walk(inner, depth + 1);
+    else leaves.push(e);
+  };
+  walk(error, 0);
+  return error instanceof AggregateError && leaves.length === 1 ? leaves[0] : error;
+}
+
 /** A short description of a value for error messages: "42", "null", "a Promise (… await it first)". */
 export function describe(x: unknown): string {
   return typeof x === "string"

@@ -1,14 +1,32 @@
 export { aenter, aexit } from "./symbols.js";
-export type { AsyncContextManager, ContextValue, Enterable, Failure, WithResult } from "./protocol.js";
+export type {
+  AsyncContextManager,
+  ContextValue,
+  Enterable,
+  ExitOptions,
+  ExitType,
+  Failure,
+  Values,
+  WithResult,
+} from "./protocol.js";
 export { asyncWith } from "./async-with.js";
 export { type ContextManagerOptions, contextManager, type GeneratorContextManager } from "./context-manager.js";
 export { AsyncExitStack, type ExitCallback } from "./exit-stack.js";
 export { enter, type Entered } from "./enter.js";
-export { SuppressedError, type SuppressedErrorConstructor } from "./errors.js";
+export { singleError, SuppressedError, type SuppressedErrorConstructor } from "./errors.js";
 export { aclosing, closing, nullContext, suppress } from "./helpers.js";
 export { resource } from "./resource.js";
-export { timeout, timeoutAt, TimeoutError, type TimeoutOptions, type TimeoutScope } from "./timeout.js";
-export { TaskGroup } from "./task-group.js";
+export {
+  moveOnAfter,
+  moveOnAt,
+  timeout,
+  timeoutAt,
+  TimeoutError,
+  type TimeoutOptions,
+  type TimeoutScope,
+} from "./timeout.js";
+export { TaskGroup, type TaskGroupOptions } from "./task-group.js";
+export { concurrently, type ConcurrentlyOptions, exitWithin, type ExitWithinOptions } from "./cancellation.js";
 export { type AcquireOptions, BoundedSemaphore, Lock, Semaphore } from "./semaphore.js";
 export { Event } from "./event.js";
 export { Condition } from "./condition.js";

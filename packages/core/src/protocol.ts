@@ -10,11 +10,22 @@ export type Failure = { readonly error: unknown };
  */
 export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
   [aenter](): T | PromiseLike<T>;
-  [aexit](failure?: Failure): Exit | PromiseLike<Exit>;
+  [aexit](failure?: Failure, options?: ExitOptions): Exit | PromiseLike<Exit>;
+}
+
+/**
+ * What an exit may be given besides the failure: `signal` aborts when whoever runs the exit stops
+ * waiting for it (see `exitWithin`). An exit that can hurry (drop a drain, skip a flush) listens.
+ */
+export interface ExitOptions {
+  signal?: AbortSignal;
 }
 
 /** Anything accepted where a manager is: a manager, or an object with `Symbol.asyncDispose`/`Symbol.dispose`. */
 export type Enterable = AsyncContextManager<any, any> | AsyncDisposable | Disposable;
+
+/** The values a block receives from a list of managers, in order. */
+export type Values<Ms extends readonly unknown[]> = { -readonly [K in keyof Ms]: ContextValue<Ms[K]> };
 
 /** The value a block receives: what `[aenter]` resolves to, or the disposable object itself. */
 export type ContextValue<M> = M extends { [aenter](): infer T }
@@ -22,6 +33,13 @@ export type ContextValue<M> = M extends { [aenter](): infer T }
   : M extends AsyncDisposable | Disposable
     ? M
     : never;
+
+/** `boolean` when the manager's exit may suppress (its type admits `true`), else `false`; distributes over unions. */
+export type ExitType<M> = M extends { [aexit](...args: any[]): infer X }
+  ? true extends Awaited<X>
+    ? boolean
+    : false
+  : false;
 
 /** `R`, or `R | undefined` when the manager's exit may suppress (its exit type admits `true`). */
 export type WithResult<M, R> = M extends { [aexit](...args: any[]): infer X }

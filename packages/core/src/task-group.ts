@@ -1,25 +1,46 @@
-import { expected } from "./errors.js";
+import { causedBy, expected } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
+
+export interface TaskGroupOptions {
+  /**
+   * An outer cancellation (a request's, an enclosing `timeout`'s): when it aborts, the group's
+   * signal aborts with the same reason, and the exit raises that reason itself when nothing else
+   * failed — as asyncio propagates `CancelledError`, not an `ExceptionGroup`.
+   */
+  signal?: AbortSignal;
+}
 
 /**
  * Python's `asyncio.TaskGroup`: the block spawns tasks; the exit waits for every one of them.
  * The first failure (a task's or the block's) aborts the group's `signal`, so the rest can stop;
  * once all have settled the exit raises an `AggregateError` of every failure, the block's first.
  * Rejections with the group's own `signal.reason` (tasks stopping because of the abort) are not
- * listed. No task rejection is ever left unhandled.
+ * listed. No task rejection is ever left unhandled. `cancel()` stops the group on purpose: tasks
+ * that stop because of it are not failures.
  *
  * @example
- * await asyncWith(new TaskGroup(), (group) => {
+ * await asyncWith(new TaskGroup({ signal: request.signal }), (group) => {
  *   for (const url of urls) group.spawn((signal) => fetch(url, { signal }));
  * }); // all fetched, or an AggregateError and every other fetch aborted
  */
 export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
   readonly #controller = new AbortController();
+  readonly #outer: AbortSignal | undefined;
   #state: "new" | "open" | "exiting" | "closed" = "new";
   #pending = 0;
   #errors: unknown[] = [];
   #drained: (() => void) | undefined;
+  /** Why the group was stopped from outside its tasks: the outer signal, or cancel(). */
+  #stopped: "outer" | "cancel" | undefined;
+
+  constructor(options: TaskGroupOptions = {}) {
+    const signal = options?.signal;
+    if (signal !== undefined && (typeof signal !== "object" || typeof signal?.addEventListener !== "function")) {
+      throw expected("TaskGroup options.signal to be an AbortSignal", signal);
+    }
+    this.#outer = signal;
+  }
 
   /** Aborts at the first failure; pass it to what the tasks await. */
   get signal(): AbortSignal {
@@ -49,12 +70,28 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     return task;
   }
 
+  /**
+   * Python 3.14's `TaskGroup.cancel()`: aborts the group's signal with `reason` (default: an
+   * `AbortError`), so its tasks can stop. Tasks that fail with that reason are not failures: the
+   * exit completes without error unless something else failed. (A block that itself awaits the
+   * group's signal gets the reason, as any awaiter of an aborted signal does.) Callable from the
+   * block or a task; idempotent.
+   * @example group.spawn(async () => { if (await found()) group.cancel(); }); // first hit wins
+   */
+  cancel(reason: unknown = new DOMException("The TaskGroup was cancelled.", "AbortError")): void {
+    if (this.#controller.signal.aborted) return;
+    this.#stopped = "cancel";
+    this.#controller.abort(reason);
+  }
+
   [aenter](): this {
     if (this.#state !== "new")
       throw new TypeError(
         "Expected a fresh TaskGroup, got one already entered: task groups are single-use, make a new TaskGroup()",
       );
+    this.#outer?.throwIfAborted();
     this.#state = "open";
+    this.#outer?.addEventListener("abort", this.#follow, { once: true });
     return this;
   }
 
@@ -63,10 +100,23 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     if (failure) this.#fail(failure.error, true);
     while (this.#pending > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
     this.#state = "closed";
+    this.#outer?.removeEventListener("abort", this.#follow);
     if (this.#errors.length)
       throw new AggregateError(this.#errors, `${this.#errors.length} of the TaskGroup's tasks (or its block) failed`);
+    const reason = this.#controller.signal.reason;
+    // Cancelled from outside: the cancellation itself goes on to whoever owns the outer signal.
+    if (this.#stopped === "outer") {
+      if (failure && causedBy(failure.error, reason)) return false;
+      throw reason;
+    }
     return false;
   }
+
+  readonly #follow = (): void => {
+    if (this.#controller.signal.aborted) return;
+    this.#stopped = "outer";
+    this.#controller.abort(this.#outer!.reason);
+  };
 
   #settled(error?: unknown, failed = false): void {
     this.#pending--;
@@ -76,7 +126,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
 
   #fail(error: unknown, first: boolean): void {
     const signal = this.#controller.signal;
-    if (signal.aborted && error === signal.reason) return; // stopped because we asked it to
+    if (signal.aborted && causedBy(error, signal.reason)) return; // stopped because we asked it to
     if (first) {
       // The block may be rethrowing a task's own failure (it awaited the task): list it once, first.
       const index = this.#errors.indexOf(error);

@@ -1,4 +1,4 @@
-import { expected, reused } from "./errors.js";
+import { causedBy, expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -26,9 +26,11 @@ export interface TimeoutScope {
 
 /**
  * Python's `asyncio.timeout`: the block gets an `AbortSignal` that aborts after `ms`
- * milliseconds (`null`: never). If the deadline passed and the block then failed with the
- * signal's reason (or any `AbortError`), the exit raises a `TimeoutError` whose `cause` is that
- * reason. A timeout can only interrupt what listens to its signal.
+ * milliseconds (`null`: never). If the deadline passed and the block then failed because of it —
+ * with the signal's reason, or an error whose `cause` chain reaches it — the exit raises a
+ * `TimeoutError` whose `cause` is that reason. Any other failure passes unchanged (an outer
+ * cancellation, a nested timeout's, an unrelated `AbortError`). A timeout can only interrupt what
+ * listens to its signal.
  *
  * @example
  * const body = await asyncWith(timeout(5_000), ({ signal }) => fetch(url, { signal }).then((r) => r.text()));
@@ -47,6 +49,40 @@ export function timeoutAt(
   options: TimeoutOptions = {},
 ): AsyncContextManager<TimeoutScope, false> {
   if (deadline !== null) checkNumber(deadline, "timeoutAt(deadline)");
+  return deadlineScope(deadline, options, false) as AsyncContextManager<TimeoutScope, false>;
+}
+
+/**
+ * Trio's `move_on_after`: like `timeout`, but its expiry is not an error. At the deadline the block
+ * is aborted (through `signal`), and if it then fails because of it, `asyncWith` resolves to
+ * `undefined` with `scope.expired === true`; the code after the block goes on.
+ *
+ * @example
+ * const fresh = await asyncWith(moveOnAfter(200), ({ signal }) => fetchPrices({ signal }));
+ * render(fresh ?? cachedPrices); // undefined: the deadline passed, moved on
+ */
+export function moveOnAfter(ms: number | null, options?: TimeoutOptions): AsyncContextManager<TimeoutScope, boolean> {
+  if (ms !== null) checkNumber(ms, "moveOnAfter(ms)");
+  return moveOnAt(ms === null ? null : performance.now() + ms, options);
+}
+
+/**
+ * Like `moveOnAfter`, with an absolute deadline on the `performance.now()` clock.
+ * @example await asyncWith(moveOnAt(deadline), ({ signal }) => poll(signal));
+ */
+export function moveOnAt(
+  deadline: number | null,
+  options: TimeoutOptions = {},
+): AsyncContextManager<TimeoutScope, boolean> {
+  if (deadline !== null) checkNumber(deadline, "moveOnAt(deadline)");
+  return deadlineScope(deadline, options, true);
+}
+
+function deadlineScope(
+  deadline: number | null,
+  options: TimeoutOptions,
+  moveOn: boolean,
+): AsyncContextManager<TimeoutScope, boolean> {
   const outer = options.signal;
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +118,7 @@ export function timeoutAt(
   };
   return {
     [aenter]() {
-      if (state !== "new") throw reused("timeout");
+      if (state !== "new") throw reused(moveOn ? "moveOnAfter" : "timeout");
       outer?.throwIfAborted();
       state = "open";
       outer?.addEventListener("abort", follow, { once: true });
@@ -93,15 +129,10 @@ export function timeoutAt(
       state = "closed";
       clearTimeout(timer);
       outer?.removeEventListener("abort", follow);
-      const error = failure?.error;
-      if (
-        expired &&
-        failure &&
-        (error === controller.signal.reason || (error as Error | null)?.name === "AbortError")
-      ) {
-        throw new TimeoutError("The block did not finish before its deadline.", { cause: controller.signal.reason });
-      }
-      return false;
+      // Only our own deadline converts: an outer abort or another scope's passes through unchanged.
+      if (!expired || !failure || !causedBy(failure.error, controller.signal.reason)) return false;
+      if (moveOn) return true;
+      throw new TimeoutError("The block did not finish before its deadline.", { cause: controller.signal.reason });
     },
   };
 }

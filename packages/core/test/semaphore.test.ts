@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { asyncWith, BoundedSemaphore, Lock, Semaphore } from "../src/index.js";
 import { rejection } from "./fixtures.js";
@@ -86,5 +87,56 @@ describe("Semaphore", () => {
     expect(sem.value).toBe(2);
     expect(() => new BoundedSemaphore(2).release()).toThrow(RangeError);
     expect(() => new Semaphore(-1)).toThrow("Expected a whole number of permits (0 or more), got -1");
+  });
+});
+
+describe("cancel-safety (cpython #90155): random aborts racing grants, as a property", () => {
+  type Mode = "none" | "before" | "waiting" | "atGrant" | "holding";
+  const actor = fc.record({
+    mode: fc.constantFrom<Mode>("none", "before", "waiting", "atGrant", "holding"),
+    hold: fc.nat(3),
+    start: fc.nat(3),
+  });
+
+  it("never leaks a permit and never leaves a waiter stuck", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }),
+        fc.array(actor, { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        async (permits, actors, bounded) => {
+          const sem = bounded ? new BoundedSemaphore(permits) : new Semaphore(permits);
+          const controllers = actors.map(() => new AbortController());
+          const waiting = new Set<number>();
+          const ticks = (n: number) =>
+            Array.from({ length: n }).reduce<Promise<void>>((p) => p.then(() => {}), Promise.resolve());
+          const run = async ({ mode, hold, start }: (typeof actors)[number], i: number) => {
+            const controller = controllers[i]!;
+            await ticks(start);
+            if (mode === "before") controller.abort(new Error(`abort ${i}`));
+            if (mode === "waiting") queueMicrotask(() => controller.abort(new Error(`abort ${i}`)));
+            waiting.add(i);
+            try {
+              await sem.acquire({ signal: mode === "none" ? undefined : controller.signal });
+            } catch {
+              return "aborted";
+            } finally {
+              waiting.delete(i);
+            }
+            if (mode === "holding") controller.abort(new Error(`late ${i}`)); // too late: the permit is ours
+            await ticks(hold);
+            sem.release();
+            // A grant and an abort in the same turn: abort everyone still waiting for an "atGrant" race.
+            for (const j of waiting) if (actors[j]!.mode === "atGrant") controllers[j]!.abort(new Error(`race ${j}`));
+            return "held";
+          };
+          const outcomes = await Promise.all(actors.map(run)); // a stuck waiter would hang here
+          expect(sem.value).toBe(permits);
+          expect(sem.locked).toBe(false);
+          for (const [i, outcome] of outcomes.entries()) if (actors[i]!.mode === "none") expect(outcome).toBe("held");
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

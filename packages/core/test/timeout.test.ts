@@ -21,14 +21,23 @@ describe("timeout", () => {
     expect((reason as Error).name).toBe("TimeoutError");
   });
 
-  it("treats any AbortError from the block as caused by the expired deadline", async () => {
-    const error = await rejection(
+  it("converts only its own abort: the reason, or an error whose cause chain reaches it — not any AbortError after the deadline", async () => {
+    const stranger = new DOMException("someone else's abort", "AbortError");
+    expect(
+      await rejection(
+        asyncWith(timeout(0), async ({ signal }) => {
+          await untilAborted(signal).catch(() => {});
+          throw stranger;
+        }),
+      ),
+    ).toBe(stranger);
+    const wrapped = await rejection(
       asyncWith(timeout(0), async ({ signal }) => {
         await untilAborted(signal).catch(() => {});
-        throw new DOMException("aborted", "AbortError");
+        throw new Error("fetch failed", { cause: new Error("socket closed", { cause: signal.reason }) });
       }),
     );
-    expect(error).toBeInstanceOf(TimeoutError);
+    expect(wrapped).toBeInstanceOf(TimeoutError);
   });
 
   it("leaves the block's own errors alone, expired or not", async () => {

@@ -1,0 +1,352 @@
+// Cancellation that composes (the scenarios of asyncio's test_taskgroups/test_timeouts and Trio's
+// cancel-scope tests that apply to AbortSignals): groups inside timeouts, cancel(), move-on scopes,
+// exits with a deadline, concurrent enters, one error back.
+import { describe, expect, it } from "vitest";
+import {
+  aenter,
+  aexit,
+  asyncWith,
+  concurrently,
+  exitWithin,
+  type Failure,
+  moveOnAfter,
+  singleError,
+  TaskGroup,
+  timeout,
+  TimeoutError,
+} from "../src/index.js";
+import { rejection, untilAborted } from "./fixtures.js";
+
+const never = (signal: AbortSignal) => untilAborted(signal);
+
+describe("groups follow outer cancellation", () => {
+  it("a TaskGroup inside a timeout stops its tasks at the deadline, and the timeout reports it", async () => {
+    const stopped: unknown[] = [];
+    const error = await rejection(
+      asyncWith(timeout(5), ({ signal }) =>
+        asyncWith(new TaskGroup({ signal }), (group) => {
+          for (let i = 0; i < 3; i++)
+            group.spawn((s) => never(s).catch((reason) => (stopped.push(reason), Promise.reject(reason))));
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(stopped).toHaveLength(3);
+    expect(stopped.every((reason) => reason === (error as Error).cause)).toBe(true);
+  });
+
+  it("an outer abort reaches every task, and the exit rethrows the outer reason itself (no AggregateError)", async () => {
+    const outer = new AbortController();
+    const reason = new Error("user went away");
+    const error = await rejection(
+      asyncWith(new TaskGroup({ signal: outer.signal }), (group) => {
+        group.spawn(never);
+        group.spawn(never);
+        queueMicrotask(() => outer.abort(reason));
+      }),
+    );
+    expect(error).toBe(reason);
+  });
+
+  it("an outer abort plus another failure: an AggregateError of the other failure only", async () => {
+    const outer = new AbortController();
+    const own = new Error("task's own");
+    const error = await rejection(
+      asyncWith(new TaskGroup({ signal: outer.signal }), (group) => {
+        group.spawn(async (signal) => {
+          await untilAborted(signal).catch(() => {});
+          throw own;
+        });
+        outer.abort(new Error("outer"));
+      }),
+    );
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors).toEqual([own]);
+  });
+
+  it("refuses to enter with an already aborted outer signal, rejecting with its reason", async () => {
+    const reason = new Error("too late");
+    let ran = false;
+    const error = await rejection(
+      asyncWith(new TaskGroup({ signal: AbortSignal.abort(reason) }), () => void (ran = true)),
+    );
+    expect([error, ran]).toEqual([reason, false]);
+  });
+});
+
+describe("group.cancel()", () => {
+  it("stops the tasks (from a task: first hit wins), and the exit completes without error, with the block's value", async () => {
+    const stopped: unknown[] = [];
+    const result = await asyncWith(new TaskGroup(), (group) => {
+      for (let i = 0; i < 3; i++)
+        group.spawn((s) => never(s).catch((reason) => (stopped.push(reason), Promise.reject(reason))));
+      group.spawn(async () => group.cancel());
+      return "searched";
+    });
+    expect(result).toBe("searched");
+    expect(stopped).toHaveLength(3);
+  });
+
+  it("a block that itself awaits the cancelled signal gets the reason, the very same value", async () => {
+    const reason = new Error("enough");
+    const error = await rejection(
+      asyncWith(new TaskGroup(), async (group) => {
+        group.spawn(async () => group.cancel(reason));
+        await never(group.signal);
+      }),
+    );
+    expect(error).toBe(reason);
+  });
+
+  it("is idempotent, callable from the block, keeps the block's value when it finished anyway, and a task spawned after it gets an aborted signal", async () => {
+    let late: AbortSignal | undefined;
+    const result = await asyncWith(new TaskGroup(), (group) => {
+      group.spawn(never);
+      group.cancel();
+      group.cancel(new Error("ignored: already cancelled"));
+      group.spawn((signal) => ((late = signal), never(signal)));
+      return "done";
+    });
+    expect(result).toBe("done");
+    expect(late?.aborted).toBe(true);
+  });
+
+  it("cancel during the exit (while it waits for tasks) ends the wait without error", async () => {
+    const result = await asyncWith(new TaskGroup(), (group) => {
+      group.spawn(never);
+      group.spawn(async () => {
+        await Promise.resolve();
+        await Promise.resolve(); // by now the block has returned and the exit is waiting
+        group.cancel();
+      });
+      return 1;
+    });
+    expect(result).toBe(1);
+  });
+
+  it("another failure still fails the group", async () => {
+    const own = new Error("own");
+    const error = await rejection(
+      asyncWith(new TaskGroup(), (group) => {
+        group.spawn(async () => {
+          throw own;
+        });
+        group.cancel();
+      }),
+    );
+    expect((error as AggregateError).errors).toEqual([own]);
+  });
+});
+
+describe("a cancel never changes identity on the way out", () => {
+  it("a timeout whose outer signal aborted first never raises TimeoutError", async () => {
+    const outer = new AbortController();
+    const reason = new Error("outer first");
+    const error = await rejection(
+      asyncWith(timeout(50, { signal: outer.signal }), async ({ signal }) => {
+        outer.abort(reason);
+        await never(signal);
+      }),
+    );
+    expect(error).toBe(reason);
+  });
+
+  it("an outer abort racing the deadline: whichever aborted the signal first decides", async () => {
+    const outer = new AbortController();
+    const error = await rejection(
+      asyncWith(timeout(0, { signal: outer.signal }), async ({ signal }) => {
+        await never(signal); // the deadline fires first
+        outer.abort(new Error("too late to matter"));
+      }).catch(async (e) => {
+        outer.abort(new Error("after"));
+        throw e;
+      }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("nested timeouts: only the one whose deadline fired converts", async () => {
+    let inner: TimeoutError | undefined;
+    const error = await rejection(
+      asyncWith(timeout(5), ({ signal }) =>
+        asyncWith(timeout(60_000, { signal }), async (scope) => {
+          try {
+            await never(scope.signal);
+          } catch (e) {
+            if (e instanceof TimeoutError) inner = e;
+            throw e;
+          }
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(inner).toBeUndefined(); // the inner one passed the outer's reason through unchanged
+  });
+
+  it("a timeout that fires while an exit runs cancels what the exit awaits", async () => {
+    const slowExit = {
+      [aenter]: () => "v",
+      [aexit]: () => new Promise<false>((resolve) => setTimeout(() => resolve(false), 20)),
+    };
+    const error = await rejection(asyncWith(timeout(5), ({ signal }) => asyncWith(slowExit, () => never(signal))));
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+});
+
+describe("moveOnAfter", () => {
+  it("swallows its own expiry: asyncWith resolves to undefined and the scope says expired", async () => {
+    let expired: boolean | undefined;
+    const result = await asyncWith(moveOnAfter(1), async (scope) => {
+      try {
+        return await never(scope.signal);
+      } finally {
+        expired = scope.expired;
+      }
+    });
+    expect([result, expired]).toEqual([undefined, true]);
+  });
+
+  it("returns the block's value when it finished in time, and lets other errors through", async () => {
+    expect(await asyncWith(moveOnAfter(60_000), () => 42)).toBe(42);
+    const own = new Error("own");
+    expect(await rejection(asyncWith(moveOnAfter(60_000), () => Promise.reject(own)))).toBe(own);
+  });
+});
+
+describe("exitWithin", () => {
+  const stuck = (log: string[]) => ({
+    [aenter]: () => "resource",
+    [aexit]: (failure?: Failure, options?: { signal?: AbortSignal }) => {
+      log.push(
+        `exit saw ${failure ? "a failure" : "success"}, signal given: ${options?.signal instanceof AbortSignal}`,
+      );
+      return new Promise<false>(() => {}); // never finishes
+    },
+  });
+
+  it("abandons an exit that outlasts its deadline, with a TimeoutError that names the manager, and aborts the exit's signal", async () => {
+    const log: string[] = [];
+    const error = await rejection(asyncWith(exitWithin(5, stuck(log), { name: "connection" }), () => "ok"));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toBe("connection's exit did not finish within 5 ms, so it was abandoned");
+    expect(log).toEqual(["exit saw success, signal given: true"]);
+  });
+
+  it("still runs the exit when the block was cancelled; the block's error becomes the TimeoutError's cause", async () => {
+    const log: string[] = [];
+    const cancelled = new DOMException("cancelled", "AbortError");
+    const error = await rejection(asyncWith(exitWithin(5, stuck(log)), () => Promise.reject(cancelled)));
+    expect(log).toEqual(["exit saw a failure, signal given: true"]);
+    expect((error as Error).cause).toBe(cancelled);
+  });
+
+  it("is transparent for an exit that finishes in time, suppression included", async () => {
+    const suppressing = { [aenter]: () => 1, [aexit]: async () => true };
+    expect(await asyncWith(exitWithin(1_000, suppressing), () => Promise.reject(new Error("x")))).toBeUndefined();
+  });
+});
+
+describe("concurrently", () => {
+  const deferred = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  it("starts every enter together, gives the values in order, and exits in reverse order, one by one", async () => {
+    const log: string[] = [];
+    const all = deferred();
+    let started = 0;
+    const make = (name: string) => ({
+      async [aenter]() {
+        log.push(`enter ${name}`);
+        if (++started === 3) all.resolve();
+        await all.promise; // resolves only once all three enters have started
+        return name;
+      },
+      async [aexit]() {
+        log.push(`exit ${name} start`);
+        await Promise.resolve();
+        log.push(`exit ${name} end`);
+        return false;
+      },
+    });
+    const values = await asyncWith(concurrently([make("a"), make("b"), make("c")]), (v) => v);
+    expect(values).toEqual(["a", "b", "c"]);
+    expect(log).toEqual([
+      "enter a",
+      "enter b",
+      "enter c",
+      "exit c start",
+      "exit c end",
+      "exit b start",
+      "exit b end",
+      "exit a start",
+      "exit a end",
+    ]);
+  });
+
+  it("when one enter fails: the ones that entered are exited seeing it, and it propagates (a second failure is suppressed onto it)", async () => {
+    const log: string[] = [];
+    const first = new Error("first");
+    const second = new Error("second");
+    const ok = (name: string) => ({
+      [aenter]: () => name,
+      [aexit]: (f?: Failure) => (log.push(`exit ${name} saw ${f ? "failure" : "-"}`), false),
+    });
+    const failing = (error: Error, ticks: number) => ({
+      async [aenter]() {
+        for (let i = 0; i < ticks; i++) await Promise.resolve();
+        throw error;
+      },
+      [aexit]: () => (log.push("never"), false),
+    });
+    let ran = false;
+    const error = await rejection(
+      asyncWith(concurrently([ok("a"), failing(second, 5), ok("b"), failing(first, 1)]), () => void (ran = true)),
+    );
+    expect(ran).toBe(false);
+    expect((error as { error?: unknown }).error).toBe(second);
+    expect((error as { suppressed?: unknown }).suppressed).toBe(first);
+    expect(log).toEqual(["exit b saw failure", "exit a saw failure"]);
+  });
+
+  it("with parallelExit, the exits run at once", async () => {
+    const log: string[] = [];
+    const make = (name: string) => ({
+      [aenter]: () => name,
+      async [aexit]() {
+        log.push(`start ${name}`);
+        await Promise.resolve();
+        log.push(`end ${name}`);
+        return false;
+      },
+    });
+    await asyncWith(concurrently([make("a"), make("b")], { parallelExit: true }), () => {});
+    expect(log).toEqual(["start a", "start b", "end a", "end b"]);
+  });
+});
+
+describe("singleError", () => {
+  it("gives the one error inside (nested) AggregateErrors, and anything else unchanged", () => {
+    const one = new Error("one");
+    expect(singleError(new AggregateError([new AggregateError([one])]))).toBe(one);
+    const two = new AggregateError([one, new Error("two")]);
+    expect(singleError(two)).toBe(two);
+    expect(singleError(one)).toBe(one);
+    expect(singleError("x")).toBe("x");
+  });
+
+  it("makes one failed task of a TaskGroup easy to catch by class", async () => {
+    class NotFound extends Error {}
+    const error = await rejection(
+      asyncWith(new TaskGroup(), (group) => {
+        group.spawn(async () => {
+          throw new NotFound("user 7");
+        });
+      }),
+    );
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(singleError(error)).toBeInstanceOf(NotFound);
+  });
+});
