@@ -13,16 +13,16 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve(
 
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
-  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1300 }, // + the spec-faithful SuppressedError ponyfill (via disposables), Nov 2026
-  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1000 }, // + its name in every error (#14)
+  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1350 }, // + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16)
+  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1050 }, // + its name in every error (#14) and in traces (#16)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
   {
     label: "core: asyncWith + contextManager + AsyncExitStack",
     exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
-    budget: 3100,
+    budget: 3150,
     goal: 1536,
   }, // + declared suppression for contextManager (#13)
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 6200 }, // + moveOnAfter, exitWithin, concurrently, singleError, TaskGroup({ signal }), cancel() (#15)
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 7000 }, // + cancellation (#15), observe() (#16)
   {
     label: "@asyncwith/browser, beyond core",
     exports: { [dist("browser")]: "*" },

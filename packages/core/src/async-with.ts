@@ -1,5 +1,6 @@
 import { replaced } from "./errors.js";
 import { type ContextValue, type Enterable, type Values, type WithResult, toManager } from "./protocol.js";
+import { hooks } from "./hooks.js";
 import { aenter, aexit } from "./symbols.js";
 
 type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
@@ -36,6 +37,8 @@ export async function asyncWith<M extends Enterable, R>(
 export async function asyncWith(manager: unknown, body: (value: any) => unknown): Promise<unknown> {
   if (Array.isArray(manager)) return withAll(manager.map(toManager), body);
   const m = toManager(manager);
+  const watched = hooks.with?.(m, body); // someone watches: the same steps, reported
+  if (watched) return watched;
   // Same awaits as a hand-written `await enter(); try { await body() } finally { await exit() }`.
   const value = await m[aenter]();
   let result;

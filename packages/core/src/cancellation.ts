@@ -9,11 +9,12 @@ import {
   type Values,
   toManager,
 } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
+import { nameOf } from "./observe.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 import { TimeoutError } from "./timeout.js";
 
 export interface ExitWithinOptions {
-  /** How the `TimeoutError` names the manager. Default: its class name, or "the manager". */
+  /** How the `TimeoutError` names the manager. Default: its own name (`managerName`, its class), else "manager". */
   name?: string;
 }
 
@@ -37,6 +38,7 @@ export function exitWithin<M extends Enterable>(
   const m = toManager(manager);
   const name = options.name ?? nameOf(manager);
   return {
+    [managerName]: name,
     [aenter]: () => m[aenter]() as ContextValue<M>,
     async [aexit](failure?: Failure) {
       const controller = new AbortController();
@@ -83,6 +85,7 @@ export function concurrently<const Ms extends readonly Enterable[]>(
   const ms = managers.map(toManager);
   let entered: AsyncContextManager[] = [];
   return {
+    [managerName]: "concurrently",
     async [aenter]() {
       const failures: unknown[] = [];
       const values = await Promise.all(
@@ -121,9 +124,4 @@ async function exitAll(
   const thrown = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
   if (thrown.length) throw thrown.slice(1).reduce((inFlight, next) => suppressed(next, inFlight), thrown[0]);
   return failure !== undefined && outcomes.every((o) => o.status === "fulfilled" && o.value === true);
-}
-
-function nameOf(manager: unknown): string {
-  const name = (manager as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name && name !== "Object" ? name : "the manager";
 }

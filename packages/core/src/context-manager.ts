@@ -1,6 +1,6 @@
 import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 
 type Generator<T> = AsyncGenerator<T, unknown, undefined>;
 
@@ -35,6 +35,11 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     this.#args = args;
     this.#suppresses = suppresses;
     this.#label = name ? `${name}()` : "generator";
+  }
+
+  /** The generator's name, for traces: `migrate`, or "contextManager" for an anonymous one. */
+  get [managerName](): string {
+    return this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2);
   }
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path

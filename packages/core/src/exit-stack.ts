@@ -8,6 +8,7 @@ import {
   disposerOf,
   toManager,
 } from "./protocol.js";
+import { hooks } from "./hooks.js";
 import { aenter, aexit } from "./symbols.js";
 import {
   ADOPT,
@@ -55,6 +56,8 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   async enterContext<M extends Enterable>(manager: M): Promise<ContextValue<M>> {
     this.#live("enterContext");
     const m = toManager(manager);
+    const watched = hooks.enterContext?.(m, (exit) => this.#entries.push(exit, undefined, MANAGER));
+    if (watched) return watched as Promise<ContextValue<M>>;
     const value = await m[aenter]();
     if (this.#disposed) await exitLate(m); // the stack was unwound while entering: don't leak
     if (m instanceof DisposableManager) this.#entries.push(m.target, m.dispose, m.sync ? PY_DISPOSE_SYNC : PY_DISPOSE);

@@ -1,6 +1,6 @@
 import { expected } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 
 type Matcher = (abstract new (...args: any[]) => Error) | ((error: unknown) => unknown);
 
@@ -20,7 +20,11 @@ export function suppress(...matchers: Matcher[]): AsyncContextManager<void, bool
     matchers.some((m) =>
       m === Error || m.prototype instanceof Error ? error instanceof m : (m as (e: unknown) => unknown)(error),
     );
-  return { [aenter]() {}, [aexit]: (failure?: Failure) => failure !== undefined && matches(failure.error) };
+  return {
+    [managerName]: "suppress",
+    [aenter]() {},
+    [aexit]: (failure?: Failure) => failure !== undefined && matches(failure.error),
+  };
 }
 
 /**
@@ -28,7 +32,7 @@ export function suppress(...matchers: Matcher[]): AsyncContextManager<void, bool
  * @example await asyncWith(lock ?? nullContext(), () => work());
  */
 export function nullContext<T = undefined>(value?: T): AsyncContextManager<T, false> {
-  return { [aenter]: () => value as T, [aexit]: () => false };
+  return { [managerName]: "nullContext", [aenter]: () => value as T, [aexit]: () => false };
 }
 
 /**
@@ -37,7 +41,7 @@ export function nullContext<T = undefined>(value?: T): AsyncContextManager<T, fa
  */
 export function closing<T extends { close(): unknown }>(x: T): AsyncContextManager<T, false> {
   method(x, "close", "closing");
-  return { [aenter]: () => x, [aexit]: async () => (await x.close(), false as const) };
+  return { [managerName]: "closing", [aenter]: () => x, [aexit]: async () => (await x.close(), false as const) };
 }
 
 /**
@@ -49,6 +53,7 @@ export function aclosing<T extends { return(): unknown } | { close(): unknown }>
   const name = x != null && typeof (x as { return?: unknown }).return === "function" ? "return" : "close";
   method(x, name, "aclosing", " or return()");
   return {
+    [managerName]: "aclosing",
     [aenter]: () => x,
     [aexit]: async () => (await (x as unknown as Record<string, () => unknown>)[name]!(), false as const),
   };

@@ -1,4 +1,5 @@
-export { aenter, aexit } from "./symbols.js";
+export { aenter, aexit, managerName } from "./symbols.js";
+export { type Block, observe, type Observer, type Outcome } from "./observe.js";
 export type {
   AsyncContextManager,
   ContextValue,

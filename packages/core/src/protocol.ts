@@ -1,5 +1,5 @@
 import { expected, suppressed } from "./errors.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 
 /** What an exit learns about the block: `undefined` when it completed, `{ error }` when it threw. */
 export type Failure = { readonly error: unknown };
@@ -9,6 +9,8 @@ export type Failure = { readonly error: unknown };
  * and may suppress its error by returning (or resolving to) exactly `true`.
  */
 export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
+  /** What it is called in traces and errors (optional; see `managerName`). */
+  readonly [managerName]?: string;
   [aenter](): T | PromiseLike<T>;
   [aexit](failure?: Failure, options?: ExitOptions): Exit | PromiseLike<Exit>;
 }

@@ -1,6 +1,6 @@
 import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 
 /**
  * A single-use manager from two functions, without a generator: `enter()` gives the value and
@@ -24,6 +24,7 @@ export function resource<T>(
   let state: "new" | "open" | "closed" = "new";
   let value: T;
   return {
+    [managerName]: name,
     async [aenter]() {
       if (state !== "new") throw reused(name);
       state = "open";

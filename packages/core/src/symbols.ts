@@ -22,3 +22,10 @@ export const aenter: unique symbol = Symbol.for("asyncwith.aenter");
  * }
  */
 export const aexit: unique symbol = Symbol.for("asyncwith.aexit");
+
+/**
+ * What a manager is called in traces and errors: a string under this registered symbol. Core's and
+ * the adapters' managers carry one (`fileLock`, `transaction`, `timeout`); classes go by their name.
+ * @example const pool = { [managerName]: "pool", [aenter]() { … }, [aexit]() { … } };
+ */
+export const managerName: unique symbol = Symbol.for("asyncwith.name") as never;

@@ -1,6 +1,6 @@
 import { causedBy, expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter, aexit, managerName } from "./symbols.js";
 
 /** Raised by a timeout's exit when its deadline passed and the block failed because of it. */
 export class TimeoutError extends Error {
@@ -117,6 +117,7 @@ function deadlineScope(
     },
   };
   return {
+    [managerName]: moveOn ? "moveOnAfter" : "timeout",
     [aenter]() {
       if (state !== "new") throw reused(moveOn ? "moveOnAfter" : "timeout");
       outer?.throwIfAborted();

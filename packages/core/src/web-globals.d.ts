@@ -20,3 +20,4 @@ declare function setTimeout(callback: () => void, ms?: number): unknown;
 declare function clearTimeout(id: unknown): void;
 declare function queueMicrotask(callback: () => void): void;
 declare var performance: { now(): number };
+declare var console: { error(...data: unknown[]): void; warn(...data: unknown[]): void };

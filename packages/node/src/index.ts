@@ -9,3 +9,4 @@ export { childProcess, ChildProcessError, type ChildProcessOptions } from "./chi
 export { server, type ServerOptions } from "./server.js";
 export { shutdownScope, ShutdownSignal, type ShutdownScopeOptions } from "./shutdown-scope.js";
 export type { PathLike } from "./_shared.js";
+export { blockChannel } from "./diagnostics.js";

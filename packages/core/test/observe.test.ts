@@ -1,0 +1,197 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { countTicks } from "../bench/ticks.mjs";
+import {
+  aenter,
+  aexit,
+  AsyncExitStack,
+  asyncWith,
+  type Block,
+  contextManager,
+  enter,
+  Lock,
+  managerName,
+  observe,
+  resource,
+  suppress,
+  timeout,
+} from "../src/index.js";
+import { rejection } from "./fixtures.js";
+
+const stops: (() => void)[] = [];
+afterEach(() => stops.splice(0).forEach((stop) => stop()));
+
+/** Records every event as "step name outcome". */
+function record() {
+  const events: string[] = [];
+  const blocks: Block[] = [];
+  stops.push(
+    observe({
+      enter: (b) => void (events.push(`enter ${b.name}`), blocks.push(b)),
+      entered: (b) => void events.push(`entered ${b.name}${b.outcome ? ` ${b.outcome}` : ""}`),
+      exit: (b) => void events.push(`exit ${b.name}${b.failure ? " (failure)" : ""}`),
+      exited: (b) => void events.push(`exited ${b.name} ${b.outcome}`),
+    }),
+  );
+  return { events, blocks };
+}
+
+class Connection {
+  [aenter]() {
+    return this;
+  }
+  [aexit]() {
+    return false;
+  }
+}
+
+describe("observe()", () => {
+  it("reports every step of a block run by asyncWith, with the manager's name and durations", async () => {
+    const { events, blocks } = record();
+    const migrate = contextManager(async function* migrate() {
+      yield 1;
+    });
+    await asyncWith(migrate(), () => {});
+    expect(events).toEqual(["enter migrate", "entered migrate", "exit migrate", "exited migrate ok"]);
+    const { times } = blocks[0]!;
+    expect(times.enter <= times.entered! && times.entered! <= times.exit! && times.exit! <= times.exited!).toBe(true);
+  });
+
+  it("names managers after their factory, generator, class or managerName", async () => {
+    const { blocks } = record();
+    const named = { [managerName]: "pool", [aenter]: () => 1, [aexit]: () => false };
+    for (const manager of [
+      resource(
+        () => 1,
+        () => {},
+        "connection",
+      ),
+      new Connection(),
+      new Lock(),
+      timeout(1_000),
+      named,
+      suppress(TypeError),
+    ]) {
+      await asyncWith(manager as never, () => {});
+    }
+    expect(blocks.map((b) => b.name)).toEqual(["connection", "Connection", "Lock", "timeout", "pool", "suppress"]);
+  });
+
+  it("reports each outcome: ok, error, suppressed, replaced, enter-failed — never changing it", async () => {
+    const { blocks } = record();
+    const boom = new Error("boom");
+    await expect(asyncWith(new Lock(), () => Promise.reject(boom))).rejects.toBe(boom);
+    await asyncWith(suppress(Error), () => Promise.reject(boom));
+    const replacing = { [aenter]: () => 1, [aexit]: () => Promise.reject(new Error("replacement")) };
+    await expect(asyncWith(replacing, () => Promise.reject(boom))).rejects.toThrow("replacement");
+    const failing = { [managerName]: "failing", [aenter]: () => Promise.reject(boom), [aexit]: () => false };
+    await expect(asyncWith(failing, () => {})).rejects.toBe(boom);
+    expect(
+      blocks.map((b) => [b.name, b.outcome, b.error === boom ? "boom" : String((b.error as Error)?.message)]),
+    ).toEqual([
+      ["Lock", "error", "boom"],
+      ["suppress", "suppressed", "boom"],
+      ["manager", "replaced", "replacement"],
+      ["failing", "enter-failed", "boom"],
+    ]);
+  });
+
+  it("gives the parent block when blocks nest (the array form, and a body that starts a block at once)", async () => {
+    const { blocks } = record();
+    await asyncWith(
+      [
+        new Lock(),
+        resource(
+          () => 1,
+          () => {},
+          "inner",
+        ),
+      ],
+      () => asyncWith(timeout(1_000), () => {}),
+    );
+    const [lock, inner, scope] = blocks;
+    expect([lock!.parent, inner!.parent?.name, scope!.parent?.name]).toEqual([undefined, "Lock", "inner"]);
+  });
+
+  it("watches AsyncExitStack.enterContext and enter() (await using) as blocks too", async () => {
+    const { events } = record();
+    await asyncWith(new AsyncExitStack(), async (stack) => {
+      await stack.enterContext(
+        resource(
+          () => 1,
+          () => {},
+          "file",
+        ),
+      );
+    });
+    const scope = await enter(
+      resource(
+        () => 1,
+        () => {},
+        "tx",
+      ),
+    );
+    await scope[Symbol.asyncDispose](); // no ok(): the failure path
+    expect(events).toEqual([
+      "enter AsyncExitStack",
+      "entered AsyncExitStack",
+      "enter file",
+      "entered file",
+      "exit AsyncExitStack",
+      "exit file",
+      "exited file ok",
+      "exited AsyncExitStack ok",
+      "enter tx",
+      "entered tx",
+      "exit tx (failure)",
+      "exited tx error",
+    ]);
+  });
+
+  it("takes several observers; a throwing one is reported once, removed, and changes nothing", async () => {
+    const calls: string[] = [];
+    const reported: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void reported.push(args[1]);
+    try {
+      const bad = new Error("observer bug");
+      stops.push(observe({ enter: () => void calls.push("first") }));
+      stops.push(
+        observe({
+          entered: () => {
+            throw bad;
+          },
+        }),
+      );
+      stops.push(observe({ exited: () => void calls.push("third") }));
+      expect(await asyncWith(new Lock(), () => 42)).toBe(42);
+      expect(await asyncWith(new Lock(), () => 43)).toBe(43);
+      expect(reported).toEqual([bad]);
+      expect(calls).toEqual(["first", "third", "first", "third"]);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it("costs no microtask tick once nobody watches, and stops reporting after unsubscribe", async () => {
+    const m = { [aenter]: async () => 1, [aexit]: async () => false };
+    const body = async () => 1;
+    const before = await countTicks(() => asyncWith(m, body));
+    const { events } = record();
+    stops.splice(0).forEach((stop) => stop());
+    expect(await countTicks(() => asyncWith(m, body))).toBe(before);
+    await asyncWith(m, body);
+    expect(events).toEqual([]);
+  });
+
+  it("an inactive observer (active() false) sees nothing, and the block takes the unwatched path", async () => {
+    const events: string[] = [];
+    stops.push(observe({ active: () => false, enter: () => void events.push("enter") }));
+    await asyncWith(new Lock(), () => {});
+    expect(events).toEqual([]);
+  });
+
+  it("rejects a non-object observer", () => {
+    expect(() => observe(null as never)).toThrow(TypeError);
+    void rejection;
+  });
+});
