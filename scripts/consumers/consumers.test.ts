@@ -16,7 +16,7 @@ import { extract, readmes } from "./examples.mjs";
 
 const root = new URL("../../", import.meta.url);
 const repo = fileURLToPath(root);
-const packages = ["core", "node", "browser", "edge"];
+const packages = ["core", "node", "browser", "edge", "otel"];
 const fixtures = [...packages, "edge-hono"];
 const project = mkdtempSync(join(tmpdir(), "asyncwith-consumer-"));
 const typescripts = { "5.2": "typescript-5.2", "5.9": "typescript" } as const;
@@ -53,6 +53,9 @@ beforeAll(() => {
           "@cloudflare/workers-types": version("packages/edge", "@cloudflare/workers-types"),
           hono: version("packages/edge", "hono"),
           esbuild: version(".", "esbuild"),
+          "@opentelemetry/api": version("packages/otel", "@opentelemetry/api"),
+          "@opentelemetry/sdk-trace-base": version("packages/otel", "@opentelemetry/sdk-trace-base"),
+          "@opentelemetry/context-async-hooks": version("packages/otel", "@opentelemetry/context-async-hooks"),
         },
       },
       null,
@@ -197,7 +200,7 @@ describe("consumer matrix: each package's typical use, type-checked with skipLib
   const environments = {
     'lib ["ES2022"] alone': { lib: ["ES2022"], types: [], packages: ["core"] },
     'lib ["ES2022", "DOM"]': { lib: ["ES2022", "DOM"], types: [], packages: ["core", "browser"] },
-    "@types/node": { lib: ["ES2022"], types: ["node"], packages: ["core", "node"] },
+    "@types/node": { lib: ["ES2022"], types: ["node"], packages: ["core", "node", "otel"] },
     "@cloudflare/workers-types": { lib: ["ES2022"], types: ["@cloudflare/workers-types"], packages: ["core", "edge"] },
   };
   for (const version of Object.keys(typescripts) as (keyof typeof typescripts)[]) {

@@ -15,6 +15,7 @@ export const readmes = {
   node: "packages/node/README.md",
   browser: "packages/browser/README.md",
   edge: "packages/edge/README.md",
+  otel: "packages/otel/README.md",
 };
 
 /** @returns {{ prelude?: string, examples: { name: string, runtime: "node" | "browser" | "workerd", runs: boolean, code: string }[] }} */

@@ -1,10 +1,11 @@
 // `npm run demo`: the classic examples of async context managers, in a real Node process.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { asyncWith, contextManager, enter } from "@asyncwith/core";
+import { asyncWith, contextManager, enter, formatError } from "@asyncwith/core";
 import { managed } from "./managed.js";
 import { mistakes } from "./mistakes.js";
 import { story } from "./story.js";
+import { traced } from "./trace.js";
 
 const say = (line: string) => console.log(`   ${line}`);
 const heading = (text: string) => console.log(`\n${text}`);
@@ -60,4 +61,16 @@ for (const [title, run] of mistakes) {
 }
 
 heading("5. A real story with @asyncwith/node: one step throws, everything is cleaned up, the report is intact");
-await story(say);
+let storyError: unknown;
+await story(say, (error) => (storyError = error));
+
+heading(
+  "6. The same story, traced (observe()): every block, its outcome, its time; and the error, as formatError() prints it",
+);
+await traced(say, () =>
+  story(
+    () => {},
+    () => {},
+  ),
+);
+for (const line of formatError(storyError).split("\n")) say(line.replace(/ \(at .*\)$/, ""));

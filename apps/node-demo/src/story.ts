@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import { atomicWrite, childProcess, fileLock, tempDir, writeStream } from "@asyncwith/node";
 
-export async function story(say: (line: string) => void): Promise<void> {
+export async function story(say: (line: string) => void, caught: (error: unknown) => void = () => {}): Promise<void> {
   let workspace = "";
   await asyncWith(tempDir("asyncwith-demo-"), async (dir) => {
     workspace = dir;
@@ -36,6 +36,7 @@ export async function story(say: (line: string) => void): Promise<void> {
       );
     } catch (error) {
       say(`the block threw: ${(error as Error).message}`);
+      caught(error);
     }
     say(`child process still running: ${isRunning(childPid)}`);
     say(`lock still held: ${lockHeld(`${report}.lock`)}`);

@@ -51,7 +51,12 @@ describe("npm run demo", () => {
   });
 
   it("tells the real story: one step throws, the child, the lock and the temp files are gone, the report intact", () => {
-    const part = lines.slice(lines.findIndex((l) => l.startsWith("5.")) + 1).filter(Boolean);
+    const part = lines
+      .slice(
+        lines.findIndex((l) => l.startsWith("5.")) + 1,
+        lines.findIndex((l) => l.startsWith("6.")),
+      )
+      .filter(Boolean);
     expect(part).toEqual([
       "workspace: a fresh temp dir",
       'atomicWrite → report.txt: "report v1: 3 orders\\n"',
@@ -64,5 +69,26 @@ describe("npm run demo", () => {
       'report.txt: "report v1: 3 orders\\n" (intact)',
       "workspace removed: true",
     ]);
+  });
+
+  it("traces the story: every block nested as it ran, with its outcome; the error as a tree", () => {
+    const part = lines.slice(lines.findIndex((l) => l.startsWith("6.")) + 1).filter(Boolean);
+    // Durations vary from run to run; names, nesting and outcomes do not.
+    expect(
+      output
+        .split("\n")
+        .slice(output.split("\n").findIndex((l) => l.startsWith("6.")) + 1)
+        .filter(Boolean)
+        .map((l) => l.replace(/^   /, "").replace(/ \([\d.]+ ms\)$/, "")),
+    ).toEqual([
+      "tempDir: ok",
+      "  atomicWrite: ok",
+      "  writeStream: ok",
+      "  fileLock: error",
+      "    childProcess: error",
+      "      atomicWrite: error",
+      "Error: the summary step failed halfway",
+    ]);
+    expect(part.some((l) => / \([\d.]+ ms\)$/.test(l))).toBe(true);
   });
 });

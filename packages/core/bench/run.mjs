@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { createRequire } from "node:module";
 import { Effect } from "effect";
-import { aenter, aexit, AsyncExitStack, asyncWith, contextManager, Lock, TaskGroup } from "../dist/index.js";
+import { aenter, aexit, AsyncExitStack, asyncWith, contextManager, Lock, observe, TaskGroup } from "../dist/index.js";
 import { comparer } from "../../../scripts/lib/compare.mjs";
 import { tsAwaitUsing } from "./out/await-using.js";
 import { countTicks } from "./ticks.mjs";
@@ -191,6 +191,24 @@ await table(
           for (let i = 0; i < tasks; i++) group.spawn(task);
         }),
       goal: 1.5,
+    },
+  },
+  { ticks: false },
+);
+
+// Last, so that every row above ran with no observer ever registered (observe() fills its slot
+// on first use): the cost of one observer, against asyncWith with nobody watching.
+let watching = false;
+observe({ active: () => watching, enter() {}, entered() {}, exit() {}, exited() {} });
+await table(
+  "asyncWith watched by one observer, as a ratio to asyncWith with the observer inactive",
+  {
+    "asyncWith, observer inactive (baseline)": () => asyncWith(manager, body),
+    "asyncWith, one observer": () => {
+      watching = true;
+      const done = asyncWith(manager, body);
+      watching = false;
+      return done;
     },
   },
   { ticks: false },

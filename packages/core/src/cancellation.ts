@@ -9,7 +9,7 @@ import {
   type Values,
   toManager,
 } from "./protocol.js";
-import { nameOf } from "./observe.js";
+import { nameOf } from "./names.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 import { TimeoutError } from "./timeout.js";
 

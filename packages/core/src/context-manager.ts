@@ -1,5 +1,6 @@
 import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
+import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
 type Generator<T> = AsyncGenerator<T, unknown, undefined>;
@@ -59,6 +60,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
         expected("an async generator from the contextManager() function", generator, kindOf(generator)),
       );
     this.#generator = generator;
+    hooks.track?.(this, this);
     return generator.next().then((step) => {
       if (step.done) throw new TypeError(`${this.#label} didn't yield`);
       return step.value;
@@ -69,6 +71,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
     this.#generator = undefined;
+    hooks.untrack?.(this);
     if (!failure)
       return generator
         .next()

@@ -1,4 +1,5 @@
 import { AsyncExitStack } from "./exit-stack.js";
+import { hooks } from "./hooks.js";
 import type { ContextValue, Enterable } from "./protocol.js";
 
 /** A manager entered for `await using`: its value, and `ok()` to mark the block as successful. */
@@ -30,7 +31,7 @@ export async function enter<M extends Enterable>(manager: M): Promise<Entered<Co
   const stack = new AsyncExitStack();
   const value = await stack.enterContext(manager);
   let marked = false;
-  return {
+  const handle: Entered<ContextValue<M>> = {
     value,
     ok() {
       if (stack.disposed)
@@ -39,6 +40,10 @@ export async function enter<M extends Enterable>(manager: M): Promise<Entered<Co
         );
       marked = true;
     },
-    [Symbol.asyncDispose]: () => (marked ? stack.aclose() : stack.disposeAsync()),
+    [Symbol.asyncDispose]: () => (hooks.untrack?.(handle), marked ? stack.aclose() : stack.disposeAsync()),
   };
+  // With detectLeaks() on, the handle is what must be disposed: it stands for the manager it holds.
+  hooks.untrack?.(manager as object);
+  hooks.track?.(handle, manager);
+  return handle;
 }

@@ -11,4 +11,8 @@ export const hooks: {
     m: AsyncContextManager,
     register: (exit: AsyncContextManager) => void,
   ) => Promise<unknown> | undefined;
+  /** While `detectLeaks()` is on: watch `target` (entered, named after `manager`) until untracked. */
+  track?: (target: object, manager: unknown) => void;
+  /** Its exit ran (or something else now covers it): stop watching. */
+  untrack?: (target: object) => void;
 } = {};

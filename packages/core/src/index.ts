@@ -16,6 +16,8 @@ export { AsyncExitStack, type ExitCallback } from "./exit-stack.js";
 export { enter, type Entered } from "./enter.js";
 export { singleError, SuppressedError, type SuppressedErrorConstructor } from "./errors.js";
 export { aclosing, closing, nullContext, suppress } from "./helpers.js";
+export { formatError } from "./format-error.js";
+export { detectLeaks, type DetectLeaksOptions } from "./leaks.js";
 export { resource } from "./resource.js";
 export {
   moveOnAfter,

@@ -4,7 +4,8 @@
 import { replaced } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aenter, aexit, managerName } from "./symbols.js";
+import { nameOf } from "./names.js";
+import { aenter, aexit } from "./symbols.js";
 
 /** How a block ended: `enter-failed` (no exit ran), or what its exit made of the block's outcome. */
 export type Outcome = "ok" | "error" | "suppressed" | "replaced" | "enter-failed";
@@ -76,17 +77,6 @@ export function observing(): boolean {
   if (observers.length === 0) return false;
   for (const o of observers) if (!o.active || o.active()) return true;
   return false;
-}
-
-/** The name a manager goes by: its `managerName`, else its class's, else "manager". */
-export function nameOf(manager: unknown): string {
-  const own = (manager as { [managerName]?: unknown } | null)?.[managerName];
-  if (typeof own === "string") return own;
-  const target = (manager as { target?: unknown; dispose?: unknown } | null)?.dispose
-    ? (manager as { target: unknown }).target
-    : manager;
-  const name = (target as { constructor?: { name?: string } } | null)?.constructor?.name;
-  return name && name !== "Object" && name !== "Function" ? name : "manager";
 }
 
 function notify(step: "enter" | "entered" | "exit" | "exited", block: Block): void {

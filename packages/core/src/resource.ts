@@ -1,5 +1,6 @@
 import { expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
+import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
 /**
@@ -28,6 +29,7 @@ export function resource<T>(
     async [aenter]() {
       if (state !== "new") throw reused(name);
       state = "open";
+      hooks.track?.(this, this);
       return (value = await enter());
     },
     async [aexit](failure?: Failure): Promise<false> {
@@ -36,6 +38,7 @@ export function resource<T>(
           `Expected an entered ${name}() manager to exit, got one that was ${state === "new" ? "never entered" : "already exited"}`,
         );
       state = "closed";
+      hooks.untrack?.(this);
       await exit(value, failure);
       return false;
     },

@@ -10,3 +10,4 @@ export { server, type ServerOptions } from "./server.js";
 export { shutdownScope, ShutdownSignal, type ShutdownScopeOptions } from "./shutdown-scope.js";
 export type { PathLike } from "./_shared.js";
 export { blockChannel } from "./diagnostics.js";
+export { detectLeaks } from "./leaks.js";
