@@ -8,6 +8,7 @@ import { join } from "node:path";
 import {
   ensureChromium,
   ensureNode24,
+  ensurePostgres,
   ensurePnpm,
   ensureRuntimes,
   installDependencies,
@@ -37,6 +38,7 @@ function test() {
   ensureNode24();
   ensureRuntimes();
   if (workspaceScripts().includes("test:browser")) ensureChromium();
+  if (workspaceScripts().includes("test:server")) ensurePostgres();
   const results = join(root, ".test-results");
   rmSync(results, { recursive: true, force: true });
   process.env.ASYNCWITH_RESULTS_DIR = results;
@@ -51,6 +53,7 @@ function test() {
     "test:browser",
     "test:workerd",
     "test:runtimes",
+    "test:server",
     "--continue",
   ]);
   // What a newcomer gets: the packed packages in fresh projects, every README example type-checked

@@ -16,7 +16,7 @@ import { extract, readmes } from "./examples.mjs";
 
 const root = new URL("../../", import.meta.url);
 const repo = fileURLToPath(root);
-const packages = ["core", "node", "browser", "edge", "otel"];
+const packages = ["core", "node", "browser", "edge", "otel", "postgres"];
 const fixtures = [...packages, "edge-hono"];
 const project = mkdtempSync(join(tmpdir(), "asyncwith-consumer-"));
 const typescripts = { "5.2": "typescript-5.2", "5.9": "typescript" } as const;
@@ -54,6 +54,7 @@ beforeAll(() => {
           hono: version("packages/edge", "hono"),
           esbuild: version(".", "esbuild"),
           "@opentelemetry/api": version("packages/otel", "@opentelemetry/api"),
+          "@electric-sql/pglite": version("packages/postgres", "@electric-sql/pglite"),
           "@opentelemetry/sdk-trace-base": version("packages/otel", "@opentelemetry/sdk-trace-base"),
           "@opentelemetry/context-async-hooks": version("packages/otel", "@opentelemetry/context-async-hooks"),
         },
@@ -107,25 +108,41 @@ const libs = {
     module: "ESNext",
     moduleResolution: "Bundler",
   },
+  // PGlite's own declarations name browser and Emscripten types: its users need these two.
+  pglite: {
+    lib: ["ES2022", "ESNext.Disposable", "DOM"],
+    types: ["node"],
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    skipLibCheck: true,
+  },
 };
 
 describe("README examples, against the packed packages", () => {
   for (const version of Object.keys(typescripts) as (keyof typeof typescripts)[]) {
-    for (const runtime of ["node", "browser", "workerd"] as const) {
+    for (const runtime of ["node", "pglite", "browser", "workerd"] as const) {
       const files = examples.filter((e) => e.runtime === runtime).map((e) => `examples/${e.name}.ts`);
       it(`every ${runtime} example type-checks with TypeScript ${version}`, () => {
         expect(files.length).toBeGreaterThan(0);
         const outDir = `out-${runtime}-${version}`;
-        const config = { compilerOptions: { ...strict, ...libs[runtime], outDir, noEmit: runtime !== "node" }, files };
+        const config = {
+          compilerOptions: {
+            ...strict,
+            ...libs[runtime],
+            outDir,
+            noEmit: runtime === "browser" || runtime === "workerd",
+          },
+          files,
+        };
         expect(tsc(version, `examples-${runtime}-${version}`, config)).toBe("");
       });
     }
   }
 
-  for (const example of examples.filter((e) => e.runtime === "node")) {
+  for (const example of examples.filter((e) => e.runtime === "node" || e.runtime === "pglite")) {
     it(`${example.name} runs in Node ${process.versions.node.split(".")[0]}${example.runs ? "" : " (type-checked only: it says why)"}`, () => {
       if (!example.runs) return expect(example.code).toMatch(/\/\/ Not run by the README test: \w/);
-      const script = join(project, "out-node-5.9", `${example.name}.js`);
+      const script = join(project, `out-${example.runtime}-5.9`, `${example.name}.js`);
       expect(existsSync(script)).toBe(true);
       const cwd = mkdtempSync(join(tmpdir(), "asyncwith-example-")); // examples write files like report.json
       const run = spawnSync(process.execPath, [script], { cwd, encoding: "utf8", timeout: 30_000 });
@@ -200,7 +217,7 @@ describe("consumer matrix: each package's typical use, type-checked with skipLib
   const environments = {
     'lib ["ES2022"] alone': { lib: ["ES2022"], types: [], packages: ["core"] },
     'lib ["ES2022", "DOM"]': { lib: ["ES2022", "DOM"], types: [], packages: ["core", "browser"] },
-    "@types/node": { lib: ["ES2022"], types: ["node"], packages: ["core", "node", "otel"] },
+    "@types/node": { lib: ["ES2022"], types: ["node"], packages: ["core", "node", "otel", "postgres"] },
     "@cloudflare/workers-types": { lib: ["ES2022"], types: ["@cloudflare/workers-types"], packages: ["core", "edge"] },
   };
   for (const version of Object.keys(typescripts) as (keyof typeof typescripts)[]) {

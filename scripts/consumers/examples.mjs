@@ -3,6 +3,8 @@
 //   ```ts           an example that runs in Node
 //   ```ts browser   an example that runs in a browser (Chromium)
 //   ```ts workerd   an example that runs in a Cloudflare Worker (workerd)
+//   ```ts pglite    runs in Node, type-checked with lib DOM and skipLibCheck (PGlite's own
+//                   declarations name browser and Emscripten types)
 //   ```ts prelude   the README's stand-ins for names a user supplies (a `db`, an `order`), shown in
 //                   a <details> block; an example gets `import { … } from "./prelude.js"` for the
 //                   ones it uses and does not declare itself
@@ -16,9 +18,10 @@ export const readmes = {
   browser: "packages/browser/README.md",
   edge: "packages/edge/README.md",
   otel: "packages/otel/README.md",
+  postgres: "packages/postgres/README.md",
 };
 
-/** @returns {{ prelude?: string, examples: { name: string, runtime: "node" | "browser" | "workerd", runs: boolean, code: string }[] }} */
+/** @returns {{ prelude?: string, examples: { name: string, runtime: "node" | "pglite" | "browser" | "workerd", runs: boolean, code: string }[] }} */
 export function extract(root, readme, file) {
   const text = readFileSync(new URL(file, root), "utf8");
   const blocks = [...text.matchAll(/^```ts([^\n]*)\n([\s\S]*?)^```$/gm)].map(([, info, code]) => ({
@@ -34,7 +37,13 @@ export function extract(root, readme, file) {
   const examples = blocks
     .filter((b) => !b.words.includes("prelude"))
     .map((b, i) => {
-      const runtime = b.words.includes("browser") ? "browser" : b.words.includes("workerd") ? "workerd" : "node";
+      const runtime = b.words.includes("browser")
+        ? "browser"
+        : b.words.includes("workerd")
+          ? "workerd"
+          : b.words.includes("pglite")
+            ? "pglite"
+            : "node";
       const runs = !/^\/\/ Not run by the README test:/.test(b.code);
       const used = exported.filter((name) => new RegExp(`\\b${name}\\b`).test(b.code) && !declares(b.code, name));
       const header = used.length ? `import { ${used.join(", ")} } from "./${readme}-prelude.js";\n` : "";

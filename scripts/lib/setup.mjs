@@ -1,6 +1,6 @@
 // Everything `npm test` / `npm run demo` need on a fresh machine that has only Node and npm.
 // Tools land in .tools/ (git-ignored) so nothing needs root except Debian's chromium.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { must, read, run } from "./sh.mjs";
 
@@ -83,6 +83,46 @@ export function ensureChromium() {
     process.exit(1);
   }
   process.env.CHROMIUM_PATH = found;
+}
+
+/**
+ * The PostgreSQL server tests start a throw-away cluster, so they need initdb and pg_ctl: Debian's
+ * (/usr/lib/postgresql/<n>/bin), POSTGRES_BIN, or PATH. As root with apt, install Debian's
+ * postgresql; otherwise stop and say exactly what to do (never skip the tests).
+ */
+export function ensurePostgres() {
+  const find = () =>
+    [
+      process.env.POSTGRES_BIN,
+      ...(existsSync("/usr/lib/postgresql")
+        ? readdirSync("/usr/lib/postgresql")
+            .sort()
+            .reverse()
+            .map((v) => `/usr/lib/postgresql/${v}/bin`)
+        : []),
+    ].find((dir) => dir && existsSync(join(dir, "initdb"))) ??
+    read("sh", ["-c", 'command -v initdb >/dev/null && dirname "$(command -v initdb)"']);
+  let found = find();
+  if (!found && process.getuid?.() === 0 && read("sh", ["-c", "command -v apt-get"])) {
+    console.log("Installing Debian's postgresql for the server tests (apt-get) …");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    must("apt-get update", "apt-get", ["update", "-qq"], { env });
+    must("installing postgresql", "apt-get", ["install", "-y", "-qq", "--no-install-recommends", "postgresql"], {
+      env,
+    });
+    found = find();
+  }
+  if (!found) {
+    console.error(
+      [
+        "The PostgreSQL server tests need PostgreSQL's initdb and pg_ctl, and none was found.",
+        "Install it, e.g. on Debian/Ubuntu: sudo apt-get install postgresql",
+        "or point POSTGRES_BIN at the directory that holds them: POSTGRES_BIN=/usr/lib/postgresql/16/bin npm test",
+      ].join("\n"),
+    );
+    process.exit(1);
+  }
+  process.env.POSTGRES_BIN = found;
 }
 
 /** Runs turbo from the workspace with telemetry off; returns its exit status. */

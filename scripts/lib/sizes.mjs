@@ -31,6 +31,12 @@ export const sizes = [
     goal: 2048,
   }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B
   {
+    label: "@asyncwith/postgres, beyond core",
+    exports: { [dist("postgres")]: "*" },
+    external: ["@asyncwith/core"],
+    budget: 2300,
+  },
+  {
     label: "@asyncwith/otel, beyond core",
     exports: { [dist("otel")]: "*" },
     external: ["@asyncwith/core", "@opentelemetry/api"],

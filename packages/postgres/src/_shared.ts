@@ -1,0 +1,28 @@
+// What every manager of this package shares. Not exported from the package.
+
+/** What a query gives back: node-postgres' `QueryResult` and PGlite's `Results` both fit. */
+export interface QueryResultLike {
+  rows: unknown[];
+  command?: string;
+}
+
+/**
+ * Anything that runs SQL: a node-postgres `Client` or `PoolClient`, a PGlite database, or a
+ * `Transaction` of this package. Typed structurally: nothing here depends on either at run time.
+ */
+export interface Queryable {
+  query(text: string, params?: unknown[]): Promise<QueryResultLike>;
+}
+
+/** A node-postgres `Pool`: `connect()` gives a releasable client; `totalCount` tells it from a `Client`. */
+export interface PoolLike<C extends Queryable = Queryable> {
+  connect(): Promise<C & { release(destroy?: boolean | Error): void }>;
+  readonly totalCount: number;
+}
+
+export const _isQueryable = (x: unknown): x is Queryable =>
+  typeof (x as Partial<Queryable> | null)?.query === "function";
+/** A pool hands out connections; a pg `Client` has `connect()` too, but no pool counters. */
+export const _isPool = (x: unknown): x is PoolLike =>
+  typeof (x as Partial<PoolLike> | null)?.connect === "function" &&
+  typeof (x as { totalCount?: unknown }).totalCount === "number";

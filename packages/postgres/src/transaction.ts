@@ -1,0 +1,168 @@
+import { type AsyncContextManager, resource } from "@asyncwith/core";
+import { expected, suppressed } from "@asyncwith/core/adapter";
+import { _isQueryable, type Queryable, type QueryResultLike } from "./_shared.js";
+
+export interface TransactionOptions {
+  /** `BEGIN ISOLATION LEVEL …`. Default: the server's (read committed). */
+  isolation?: "read committed" | "repeatable read" | "serializable";
+  /** `READ ONLY` (true) or `READ WRITE` (false). Default: the server's. */
+  readOnly?: boolean;
+  /** `DEFERRABLE` (with serializable, read only). */
+  deferrable?: boolean;
+}
+
+/** The block's handle: run statements through it; nest with `transaction(tx)` (a savepoint). */
+export interface Transaction<C extends Queryable = Queryable> extends Queryable {
+  /** The connection underneath. */
+  readonly client: C;
+  /** 0 for the transaction, 1 for a savepoint inside it, and so on. */
+  readonly depth: number;
+}
+
+interface _State {
+  client: Queryable;
+  depth: number;
+  child: boolean; // a nested transaction is open: statements must go through it
+  failed: { error: unknown } | undefined; // a statement failed and the block carried on
+  closed: boolean;
+}
+
+const _states = new WeakMap<object, _State>(); // Transaction handle -> its state
+const _busy = new WeakSet<object>(); // connections with an open transaction
+
+/**
+ * A PostgreSQL transaction for the block: `BEGIN` on enter; `COMMIT` on success, `ROLLBACK` on
+ * failure. Given the block's `tx` instead of a connection, it nests as a `SAVEPOINT` (`RELEASE` on
+ * success, `ROLLBACK TO` on failure), so an inner failure that the outer block catches leaves the
+ * outer transaction usable. A failed `COMMIT` (a serialization failure, say) is the block's error,
+ * with its SQLSTATE in `code`. Two transactions at once on one connection are refused at enter —
+ * statements never interleave.
+ *
+ * @example
+ * await asyncWith(transaction(client), async (tx) => {
+ *   await tx.query("update accounts set balance = balance - 10 where id = $1", ["alice"]);
+ *   await asyncWith(transaction(tx), (sp) => sp.query("insert into audit values ($1)", ["maybe"])).catch(() => {}); // a savepoint
+ *   await tx.query("update accounts set balance = balance + 10 where id = $1", ["bob"]);
+ * }); // committed; had anything above thrown, nothing would be kept
+ */
+export function transaction<C extends Queryable>(
+  on: C | Transaction<C>,
+  options: TransactionOptions = {},
+): AsyncContextManager<Transaction<C>, false> {
+  if (!_isQueryable(on))
+    throw expected(
+      "transaction() to be given a connection (a pg Client or PoolClient, a PGlite database) or a transaction's tx",
+      on,
+    );
+  const begin = _begin(options);
+  const outer = _states.get(on);
+  let state: _State;
+  let savepoint = "";
+  return resource(
+    async () => {
+      if (outer) {
+        if (outer.closed || outer.child)
+          throw _misuse(outer.closed ? "one that has ended" : "one with a nested transaction open");
+        outer.child = true;
+        state = { client: outer.client, depth: outer.depth + 1, child: false, failed: undefined, closed: false };
+        savepoint = `asyncwith_${state.depth}`;
+        await outer.client.query(`SAVEPOINT ${savepoint}`).catch((error) => {
+          outer.child = false;
+          throw error;
+        });
+      } else {
+        if (_busy.has(on))
+          throw _misuse(
+            "a connection already in a transaction: nest with transaction(tx), the outer block's value, or use another connection",
+          );
+        _busy.add(on);
+        state = { client: on, depth: 0, child: false, failed: undefined, closed: false };
+        await on.query(begin).catch((error) => {
+          _busy.delete(on);
+          throw error;
+        });
+      }
+      return _handle(state) as Transaction<C>;
+    },
+    async (_tx, failure) => {
+      state.closed = true;
+      try {
+        if (failure) {
+          try {
+            await _undo(state.client, savepoint);
+          } catch (rollbackError) {
+            throw suppressed(rollbackError, failure.error);
+          }
+          return;
+        }
+        if (state.failed) {
+          await _undo(state.client, savepoint);
+          throw _rolledBack(state.failed.error);
+        }
+        const result: QueryResultLike = await state.client.query(
+          savepoint ? `RELEASE SAVEPOINT ${savepoint}` : "COMMIT",
+        );
+        if (!savepoint && result.command === "ROLLBACK") throw _rolledBack(undefined);
+      } finally {
+        if (outer) outer.child = false;
+        else _busy.delete(on);
+      }
+    },
+    "transaction",
+  );
+}
+
+/** Rolls the transaction (or the savepoint) back; a savepoint is then released, as asyncpg does. */
+async function _undo(client: Queryable, savepoint: string): Promise<void> {
+  if (!savepoint) return void (await client.query("ROLLBACK"));
+  await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+  await client.query(`RELEASE SAVEPOINT ${savepoint}`);
+}
+
+/** The handle a block gets: statements go through the state, so misuse and failures are seen. */
+function _handle(state: _State): Transaction {
+  const tx: Transaction = {
+    get client() {
+      return state.client;
+    },
+    depth: state.depth,
+    query: (text, params) => _run(state, text, params),
+  };
+  _states.set(tx, state);
+  return tx;
+}
+
+async function _run(state: _State, text: string, params?: unknown[]): Promise<QueryResultLike> {
+  if (state.closed) throw _misuse("one that has ended: run statements inside its block");
+  if (state.child) throw _misuse("one with a nested transaction open: run statements through the nested block's tx");
+  try {
+    return await state.client.query(text, params);
+  } catch (error) {
+    state.failed ??= { error };
+    throw error;
+  }
+}
+
+function _begin({ isolation, readOnly, deferrable }: TransactionOptions): string {
+  const levels = ["read committed", "repeatable read", "serializable"];
+  if (isolation !== undefined && !levels.includes(isolation))
+    throw expected(
+      `transaction() options.isolation to be one of ${levels.map((l) => JSON.stringify(l)).join(", ")}`,
+      isolation,
+    );
+  const parts = ["BEGIN"];
+  if (isolation) parts.push(`ISOLATION LEVEL ${isolation.toUpperCase()}`);
+  if (readOnly !== undefined) parts.push(readOnly ? "READ ONLY" : "READ WRITE");
+  if (deferrable) parts.push("DEFERRABLE");
+  return parts.join(" ");
+}
+
+const _misuse = (got: string) => new TypeError(`Expected a transaction block to run on its own, got ${got}`);
+
+function _rolledBack(cause: unknown): Error {
+  const message =
+    "Expected the transaction to commit, got a rollback: a statement in it failed and the block carried on. Catch failures inside a nested transaction(tx) (a savepoint) to keep going.";
+  return Object.assign(new Error(message, { cause }), {
+    code: (cause as { code?: string } | undefined)?.code ?? "25P02",
+  });
+}

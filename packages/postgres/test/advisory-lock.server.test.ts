@@ -1,0 +1,51 @@
+// advisoryLock() across real sessions: contention, giving up, and the server releasing the lock
+// of a session that dies.
+import { asyncWith } from "@asyncwith/core";
+import { expect, it } from "vitest";
+import { advisoryLock } from "../src/index.ts";
+import { client, pool } from "./pg.ts";
+
+const waiting = async (c: Awaited<ReturnType<typeof client>>) =>
+  (await c.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted")).rows[0]
+    .n as number;
+
+it("excludes another session; wait: false fails at once with ELOCKED", async () => {
+  const [a, b] = [await client(), await client()];
+  await asyncWith(advisoryLock(a, "job"), async () => {
+    await expect(asyncWith(advisoryLock(b, "job", { wait: false }), () => {})).rejects.toMatchObject({
+      code: "ELOCKED",
+    });
+  });
+  await asyncWith(advisoryLock(b, "job", { wait: false }), () => {}); // free again
+});
+
+it("a waiter that gives up (signal): with a pool, its waiting query is cancelled on the server", async () => {
+  const holder = await client();
+  const p = pool(3);
+  const watcher = await client();
+  await asyncWith(advisoryLock(holder, 7n), async () => {
+    const controller = new AbortController();
+    const waiter = asyncWith(advisoryLock(p, 7n, { signal: controller.signal }), () => "never");
+    while ((await waiting(watcher)) === 0) await new Promise((r) => setTimeout(r, 5)); // it is queued on the server
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    await expect(waiter).rejects.toBe(reason);
+    expect(await waiting(watcher)).toBe(0); // no query left waiting for the lock
+  });
+});
+
+it("when the holding session dies, the server releases the lock: the next waiter gets it", async () => {
+  const [a, b, admin] = [await client(), await client(), await client()];
+  a.on("error", () => {}); // its session is about to be terminated, on purpose
+  const pid = (await a.query("select pg_backend_pid() as pid")).rows[0].pid;
+  const holding = asyncWith(advisoryLock(a, "migration"), () => new Promise(() => {})).catch(() => "the session died");
+  while (
+    (await admin.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and granted")).rows[0].n ===
+    0
+  )
+    await new Promise((r) => setTimeout(r, 5));
+  const next = asyncWith(advisoryLock(b, "migration"), () => "got it");
+  await admin.query("select pg_terminate_backend($1)", [pid]); // as if its process were killed
+  expect(await next).toBe("got it");
+  void holding;
+});

@@ -1,0 +1,61 @@
+// transaction() and connection() against a real PostgreSQL server, with several sessions.
+import { asyncWith } from "@asyncwith/core";
+import { expect, it } from "vitest";
+import { connection, transaction } from "../src/index.ts";
+import { client, pool } from "./pg.ts";
+
+it("a failed COMMIT (a serialization failure) is the block's error, with its SQLSTATE", async () => {
+  const setup = await client();
+  await setup.query(
+    "drop table if exists doctors; create table doctors (name text primary key, on_call bool not null)",
+  );
+  await setup.query("insert into doctors values ('alice', true), ('bob', true)");
+  const [a, b] = [await client(), await client()];
+  // Write skew: each takes one doctor off call if the other is still on call. One must fail.
+  const goOff = (c: typeof a, name: string, other: string, ready: Promise<void>, mark: () => void) =>
+    asyncWith(transaction(c, { isolation: "serializable" }), async (tx) => {
+      const { rows } = await tx.query("select count(*)::int as n from doctors where on_call");
+      mark();
+      await ready; // both have read before either writes
+      if ((rows[0] as { n: number }).n >= 2)
+        await tx.query("update doctors set on_call = false where name = $1", [name]);
+      void other;
+    });
+  let markA!: () => void;
+  let markB!: () => void;
+  const readA = new Promise<void>((r) => (markA = r));
+  const readB = new Promise<void>((r) => (markB = r));
+  const outcomes = await Promise.allSettled([
+    goOff(a, "alice", "bob", readB, markA),
+    goOff(b, "bob", "alice", readA, markB),
+  ]);
+  const failed = outcomes.filter((o) => o.status === "rejected");
+  expect(failed).toHaveLength(1);
+  expect((failed[0] as PromiseRejectedResult).reason).toMatchObject({ code: "40001" });
+  expect((await setup.query("select count(*)::int as n from doctors where on_call")).rows[0].n).toBe(1);
+});
+
+it("connection(): released to the pool on success, destroyed on failure (never reused in an unknown state)", async () => {
+  const p = pool(2);
+  const first = await asyncWith(
+    connection(p),
+    async (c) => ((await c.query("select pg_backend_pid() as pid")).rows[0] as { pid: number }).pid,
+  );
+  const again = await asyncWith(
+    connection(p),
+    async (c) => ((await c.query("select pg_backend_pid() as pid")).rows[0] as { pid: number }).pid,
+  );
+  expect(again).toBe(first); // the same session, reused
+  const error = new Error("mid-transaction");
+  await expect(
+    asyncWith(connection(p), async (c) => {
+      await c.query("begin");
+      throw error;
+    }),
+  ).rejects.toBe(error);
+  const after = await asyncWith(
+    connection(p),
+    async (c) => ((await c.query("select pg_backend_pid() as pid")).rows[0] as { pid: number }).pid,
+  );
+  expect(after).not.toBe(first); // the failed one was destroyed
+});
