@@ -9,6 +9,7 @@ export default defineConfig({
     globalSetup: ["test/server.setup.ts"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
+    hookTimeout: 60_000,
     ...reportAs(`postgres, PostgreSQL server (${runtimeLabel()})`),
   },
 });

@@ -145,7 +145,7 @@ describe("README examples, against the packed packages", () => {
       const script = join(project, `out-${example.runtime}-5.9`, `${example.name}.js`);
       expect(existsSync(script)).toBe(true);
       const cwd = mkdtempSync(join(tmpdir(), "asyncwith-example-")); // examples write files like report.json
-      const run = spawnSync(process.execPath, [script], { cwd, encoding: "utf8", timeout: 30_000 });
+      const run = spawnSync(process.execPath, [script], { cwd, encoding: "utf8", timeout: 90_000 }); // PGlite starts a WASM instance: slow on a loaded machine
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
     });
   }

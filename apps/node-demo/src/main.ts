@@ -1,7 +1,9 @@
 // `npm run demo`: the classic examples of async context managers, in a real Node process.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { asyncWith, contextManager, enter, formatError } from "@asyncwith/core";
+import { asyncWith, enter, formatError } from "@asyncwith/core";
+import { transaction } from "@asyncwith/postgres";
+import { PGlite } from "@electric-sql/pglite";
 import { managed } from "./managed.js";
 import { mistakes } from "./mistakes.js";
 import { story } from "./story.js";
@@ -28,26 +30,28 @@ try {
   say(`the child exited with code ${status}: the error was not swallowed`);
 }
 
-heading("3. Commit or roll back: the exit sees whether the block failed");
-const transaction = contextManager(async function* (name: string) {
-  try {
-    yield name;
-    say(`${name}: commit`);
-  } catch (error) {
-    say(`${name}: rollback (${(error as Error).message})`);
-    throw error;
-  }
-});
-await asyncWith(transaction("tx1"), () => say("tx1: insert a row"));
-await asyncWith(transaction("tx2"), () => {
-  say("tx2: insert a row, then fail");
-  throw new Error("constraint violated");
-}).catch(() => {});
+heading("3. Commit or roll back: the exit sees whether the block failed (a real table, in PGlite)");
+const db = new PGlite(); // PostgreSQL, compiled to WASM, in this process
+await db.exec("create table orders (id int primary key, item text not null)");
+const rows = async () =>
+  (await db.query<{ id: number }>("select id from orders order by id")).rows.map((r) => r.id).join(", ") || "none";
+await asyncWith(transaction(db), (tx) => tx.query("insert into orders values (1, 'book')"));
+say(`tx1: insert order 1 → committed; orders: ${await rows()}`);
+const code = await asyncWith(transaction(db), async (tx) => {
+  await tx.query("insert into orders values (2, 'pen')");
+  await tx.query("insert into orders values (1, 'again')"); // duplicate key: the block fails
+}).then(
+  () => "no error",
+  (error: { code?: string }) => error.code,
+);
+say(`tx2: insert order 2, then a duplicate (${code}) → rolled back; orders: ${await rows()}`);
 {
-  await using tx = await enter(transaction("tx3 (await using)"));
-  say(`${tx.value}: insert a row; ok() marks success`);
-  tx.ok();
+  await using tx = await enter(transaction(db));
+  await tx.value.query("insert into orders values (3, 'ink')");
+  tx.ok(); // without it, the exit rolls back
 }
+say(`tx3 (await using, ok()): orders: ${await rows()}`);
+await db.close();
 
 heading("4. Common mistakes and the errors they give");
 for (const [title, run] of mistakes) {

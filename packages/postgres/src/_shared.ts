@@ -26,3 +26,13 @@ export const _isQueryable = (x: unknown): x is Queryable =>
 export const _isPool = (x: unknown): x is PoolLike =>
   typeof (x as Partial<PoolLike> | null)?.connect === "function" &&
   typeof (x as { totalCount?: unknown }).totalCount === "number";
+
+/**
+ * The client a pool's `connect()` gives. pg's `Pool.connect` is overloaded (with a callback form
+ * that returns nothing), so both forms are matched: `ReturnType` would see only the last one.
+ */
+export type ClientOf<P> = P extends { connect(): Promise<infer C>; connect(callback: (...args: any[]) => void): void }
+  ? C
+  : P extends { connect(): Promise<infer C> }
+    ? C
+    : never;

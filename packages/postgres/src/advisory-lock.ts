@@ -17,6 +17,30 @@ export interface AdvisoryLockOptions {
   retryInterval?: number;
 }
 
+/**
+ * A transaction-scoped advisory lock (`pg_advisory_xact_lock`), taken inside the block of a
+ * `transaction()`: PostgreSQL releases it when the transaction ends — committed or rolled back —
+ * so it cannot outlive the transaction, nor be released early. Given a savepoint's `tx`, it still
+ * lasts until the whole transaction ends.
+ *
+ * @example
+ * await asyncWith(transaction(client), async (tx) => {
+ *   await advisoryXactLock(tx, `account:${id}`);
+ *   await tx.query("update accounts set balance = balance - $1 where id = $2", [amount, id]);
+ * });
+ */
+export async function advisoryXactLock(
+  tx: Queryable & { readonly depth: number },
+  key: bigint | number | string,
+  options: { shared?: boolean } = {},
+): Promise<bigint> {
+  if (!_isQueryable(tx) || typeof (tx as { depth?: unknown }).depth !== "number")
+    throw expected("advisoryXactLock() to be given a transaction's tx (inside transaction())", tx);
+  const id = _key(key);
+  await tx.query(`SELECT pg_advisory_xact_lock${options.shared ? "_shared" : ""}($1::bigint)`, [id.toString()]);
+  return id;
+}
+
 /** What the block gets: the 64-bit key locked, and the connection holding the lock. */
 export interface HeldAdvisoryLock<C extends Queryable = Queryable> {
   readonly key: bigint;

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
-import { _isPool, type PoolLike, type Queryable } from "./_shared.js";
+import { _isPool, type ClientOf, type PoolLike } from "./_shared.js";
 
 /**
  * A pooled client for the block (`pool.connect()`): released to the pool on success, and
@@ -10,13 +10,14 @@ import { _isPool, type PoolLike, type Queryable } from "./_shared.js";
  * @example
  * await asyncWith(connection(pool), (client) => asyncWith(transaction(client), (tx) => tx.query("…")));
  */
-export function connection<C extends Queryable>(
-  pool: PoolLike<C>,
-): AsyncContextManager<C & { release(destroy?: boolean | Error): void }, false> {
+export function connection<P extends PoolLike>(pool: P): AsyncContextManager<ClientOf<P>, false> {
   if (!_isPool(pool)) throw expected("connection() to be given a pool (with connect(), like pg's Pool)", pool);
   return resource(
-    () => pool.connect(),
-    (client, failure) => client.release(failure ? (failure.error instanceof Error ? failure.error : true) : undefined),
+    () => pool.connect() as Promise<ClientOf<P>>,
+    (client, failure) =>
+      (client as { release(destroy?: boolean | Error): void }).release(
+        failure ? (failure.error instanceof Error ? failure.error : true) : undefined,
+      ),
     "connection",
   );
 }

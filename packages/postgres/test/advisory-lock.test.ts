@@ -2,13 +2,13 @@
 // sessions needs the real server (advisory-lock.server.test.ts).
 import { asyncWith } from "@asyncwith/core";
 import { PGlite } from "@electric-sql/pglite";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { advisoryLock } from "../src/index.ts";
 import { _key } from "../src/advisory-lock.ts";
 
 let db: PGlite;
-beforeEach(() => void (db = new PGlite()));
-afterEach(() => db.close());
+beforeAll(() => void (db = new PGlite())); // one WASM instance per file: starting one is slow
+afterAll(() => db.close());
 const held = async () =>
   (await db.query<{ n: number }>("select count(*)::int as n from pg_locks where locktype = 'advisory'")).rows[0]!.n;
 
@@ -32,4 +32,22 @@ it("hashes string keys stably into signed 64-bit keys, and refuses bad keys", ()
     "Expected advisoryLock() key to be a 64-bit bigint, a safe integer or a non-empty string, got 1.5",
   );
   expect(() => advisoryLock(db, 2n ** 64n)).toThrow(/Expected advisoryLock\(\) key/);
+});
+
+it("advisoryXactLock(): held until the transaction ends, committed or rolled back; refused outside one", async () => {
+  const { transaction } = await import("../src/index.ts");
+  const { advisoryXactLock } = await import("../src/index.ts");
+  await asyncWith(transaction(db), async (tx) => {
+    await advisoryXactLock(tx, "account:alice");
+    expect(await held()).toBe(1);
+  });
+  expect(await held()).toBe(0);
+  await asyncWith(transaction(db), async (tx) => {
+    await advisoryXactLock(tx, "account:alice", { shared: true });
+    throw new Error("rolled back");
+  }).catch(() => {});
+  expect(await held()).toBe(0);
+  await expect(advisoryXactLock(db as never, "x")).rejects.toThrow(
+    /^Expected advisoryXactLock\(\) to be given a transaction's tx/,
+  );
 });

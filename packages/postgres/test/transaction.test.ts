@@ -1,16 +1,18 @@
 // transaction(), on PGlite: a real PostgreSQL (compiled to WASM) in this process.
 import { asyncWith } from "@asyncwith/core";
 import { PGlite } from "@electric-sql/pglite";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { transaction } from "../src/index.ts";
 
 let db: PGlite;
+beforeAll(() => void (db = new PGlite())); // one WASM instance per file: starting one is slow
+afterAll(() => db.close());
 beforeEach(async () => {
-  db = new PGlite();
-  await db.exec("create table accounts (id text primary key, balance int not null check (balance >= 0))");
+  await db.exec(
+    "drop table if exists accounts; create table accounts (id text primary key, balance int not null check (balance >= 0))",
+  );
   await db.exec("insert into accounts values ('alice', 100), ('bob', 0)");
 });
-afterEach(() => db.close());
 
 const balances = async () =>
   Object.fromEntries(

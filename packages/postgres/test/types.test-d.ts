@@ -1,0 +1,28 @@
+// The structural types fit the real packages: node-postgres' Client, PoolClient and Pool, and PGlite.
+import { asyncWith } from "@asyncwith/core";
+import type { PGlite } from "@electric-sql/pglite";
+import type pg from "pg";
+import { describe, expectTypeOf, it } from "vitest";
+import { advisoryLock, connection, type HeldAdvisoryLock, type Transaction, transaction } from "../src/index.ts";
+
+describe("types against the real packages", () => {
+  it("node-postgres: Client and PoolClient for transaction and advisoryLock, Pool for connection and advisoryLock", async () => {
+    const client = {} as pg.Client;
+    const pool = {} as pg.Pool;
+    expectTypeOf(await asyncWith(transaction(client), (tx) => tx)).toEqualTypeOf<Transaction<pg.Client>>();
+    expectTypeOf(await asyncWith(connection(pool), (c) => c)).toMatchTypeOf<pg.PoolClient>();
+    expectTypeOf(await asyncWith(advisoryLock(pool, "k"), (l) => l)).toMatchTypeOf<HeldAdvisoryLock>();
+    await asyncWith(connection(pool), (c) =>
+      asyncWith(transaction(c), (tx) =>
+        asyncWith(transaction(tx), (sp) => expectTypeOf(sp.depth).toEqualTypeOf<number>()),
+      ),
+    );
+  });
+
+  it("PGlite as a connection; never as a pool", async () => {
+    const db = {} as PGlite;
+    expectTypeOf(await asyncWith(transaction(db), (tx) => tx.client)).toEqualTypeOf<PGlite>();
+    // @ts-expect-error a PGlite database is not a pool
+    connection(db);
+  });
+});
