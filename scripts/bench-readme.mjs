@@ -20,6 +20,7 @@ if (!runs.length || runs.some((r) => r.quick)) {
 }
 const sizes = load("sizes.json");
 const node = load("node (node 20).json");
+const postgres = load("postgres (node 20).json");
 
 const ratioIn = (run, title, construct) =>
   Number(
@@ -128,6 +129,17 @@ const sizeTable = sizes
       sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal]),
     )
   : "(run `npm run sizes`)";
+const postgresTables = postgres
+  ? postgres.tables
+      .map(
+        (t) =>
+          `${t.title}:\n\n${markdownTable(
+            ["construct", "× baseline", "goal"],
+            t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]),
+          )}`,
+      )
+      .join("\n\n")
+  : "";
 const nodeTables = node
   ? node.tables
       .map(
@@ -167,6 +179,6 @@ ${unwinding}
 esbuild, ESM, tree-shaken, min+gzip; budgets enforced by \`npm test\`:
 
 ${sizeTable}
-${nodeTables ? `\n## @asyncwith/node\n\n${node.node}:\n\n${nodeTables}\n` : ""}`;
+${nodeTables ? `\n## @asyncwith/node\n\n${node.node}:\n\n${nodeTables}\n` : ""}${postgresTables ? `\n## @asyncwith/postgres\n\n${postgres.node}:\n\n${postgresTables}\n` : ""}`;
 
 writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), page);

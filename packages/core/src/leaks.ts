@@ -5,7 +5,7 @@ import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
 export interface DetectLeaksOptions {
-  /** How to report a leak. Default: `console.warn` (the Node adapter uses `process.emitWarning`). */
+  /** How to report a leak. Default: `console.warn` (the Node adapter reports through Node's own warnings). */
   warn?: (message: string, enteredAt: string | undefined) => void;
 }
 

@@ -169,8 +169,8 @@ export async function watchedExit(
   return result;
 }
 
-/** `AsyncExitStack.enterContext` while someone watches: enter and exit reported as one block. */
-async function observedEnter(m: AsyncContextManager, register: (exit: AsyncContextManager) => void): Promise<unknown> {
+/** A watched enter: the block opened, the manager entered, both reported. */
+async function watchedEnter(m: AsyncContextManager): Promise<{ block: Block; value: unknown }> {
   const block = opened(m);
   let value: unknown;
   try {
@@ -180,21 +180,19 @@ async function observedEnter(m: AsyncContextManager, register: (exit: AsyncConte
     throw error;
   }
   entered(block);
+  return { block, value };
+}
+
+/** `AsyncExitStack.enterContext` while someone watches: enter and exit reported as one block. */
+async function observedEnter(m: AsyncContextManager, register: (exit: AsyncContextManager) => void): Promise<unknown> {
+  const { block, value } = await watchedEnter(m);
   register({ [aexit]: (failure?: Failure) => watchedExit(block, m, failure) } as unknown as AsyncContextManager);
   return value;
 }
 
 /** `asyncWith` for one manager while someone watches: the same steps, reported. */
 export async function observedWith(m: AsyncContextManager, body: (value: unknown) => unknown): Promise<unknown> {
-  const block = opened(m);
-  let value: unknown;
-  try {
-    value = await m[aenter]();
-  } catch (error) {
-    entered(block, { error });
-    throw error;
-  }
-  entered(block);
+  const { block, value } = await watchedEnter(m);
   let result: unknown;
   try {
     result = await runBody(block, () => body(value));
