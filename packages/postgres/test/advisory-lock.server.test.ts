@@ -3,7 +3,10 @@
 import { asyncWith } from "@asyncwith/core";
 import { expect, it } from "vitest";
 import { advisoryLock } from "../src/index.ts";
-import { client, pool } from "./pg.ts";
+import { client, pool, server } from "./pg.ts";
+import { testAdvisoryLock } from "./suites/advisory-lock.ts";
+
+testAdvisoryLock(server); // the same suite PGlite runs (advisory-lock.test.ts), here with pg
 
 const waiting = async (c: Awaited<ReturnType<typeof client>>) =>
   (await c.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted")).rows[0]

@@ -1,8 +1,12 @@
-// transaction() and connection() against a real PostgreSQL server, with several sessions.
+// transaction() and connection() against a real PostgreSQL server: the shared suite, then what
+// needs several sessions.
 import { asyncWith } from "@asyncwith/core";
 import { expect, it } from "vitest";
 import { connection, transaction } from "../src/index.ts";
-import { client, pool } from "./pg.ts";
+import { client, pool, server } from "./pg.ts";
+import { testTransaction } from "./suites/transaction.ts";
+
+testTransaction(server); // the same suite PGlite runs (transaction.test.ts), here with pg
 
 it("a failed COMMIT (a serialization failure) is the block's error, with its SQLSTATE", async () => {
   const setup = await client();

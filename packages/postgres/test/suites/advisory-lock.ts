@@ -1,0 +1,61 @@
+// advisoryLock() and advisoryXactLock() within one session, the same tests on every backend.
+// Contention between sessions needs the real server (advisory-lock.server.test.ts).
+import { asyncWith } from "@asyncwith/core";
+import { describe, expect, it } from "vitest";
+import { advisoryLock, advisoryXactLock, transaction } from "../../src/index.ts";
+import { _key } from "../../src/advisory-lock.ts";
+import { type Database, rows, session } from "./database.ts";
+
+export function testAdvisoryLock(database: Database): void {
+  describe(`advisoryLock (${database.name})`, () => {
+    const db = session(database);
+    // This session's advisory locks only: on a server, other files' sessions hold theirs.
+    const held = async () =>
+      (
+        await rows<{ n: number }>(
+          db(),
+          "select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()",
+        )
+      )[0]!.n;
+
+    it("holds the lock for the block and releases it on every path", async () => {
+      await asyncWith(advisoryLock(db(), "report"), async (lock) => {
+        expect(lock.key).toBe(_key("report"));
+        expect(await held()).toBe(1);
+      });
+      expect(await held()).toBe(0);
+      const error = new Error("boom");
+      await expect(asyncWith(advisoryLock(db(), 42n, { shared: true }), () => Promise.reject(error))).rejects.toBe(
+        error,
+      );
+      expect(await held()).toBe(0);
+    });
+
+    it("hashes string keys stably into signed 64-bit keys, and refuses bad keys", () => {
+      expect(_key("report")).toBe(_key("report"));
+      expect(_key("report")).not.toBe(_key("reports"));
+      expect(_key(7)).toBe(7n);
+      expect(_key("x") >= -(2n ** 63n) && _key("x") < 2n ** 63n).toBe(true);
+      expect(() => advisoryLock(db(), 1.5)).toThrow(
+        "Expected advisoryLock() key to be a 64-bit bigint, a safe integer or a non-empty string, got 1.5",
+      );
+      expect(() => advisoryLock(db(), 2n ** 64n)).toThrow(/Expected advisoryLock\(\) key/);
+    });
+
+    it("advisoryXactLock(): held until the transaction ends, committed or rolled back; refused outside one", async () => {
+      await asyncWith(transaction(db()), async (tx) => {
+        await advisoryXactLock(tx, "account:alice");
+        expect(await held()).toBe(1);
+      });
+      expect(await held()).toBe(0);
+      await asyncWith(transaction(db()), async (tx) => {
+        await advisoryXactLock(tx, "account:alice", { shared: true });
+        throw new Error("rolled back");
+      }).catch(() => {});
+      expect(await held()).toBe(0);
+      await expect(advisoryXactLock(db() as never, "x")).rejects.toThrow(
+        /^Expected advisoryXactLock\(\) to be given a transaction's tx/,
+      );
+    });
+  });
+}
