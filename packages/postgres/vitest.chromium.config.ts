@@ -1,0 +1,16 @@
+// The shared suites on PGlite in real Chromium: PGlite runs in browsers too, and so does this
+// package (it imports nothing of Node).
+import { defineConfig } from "vitest/config";
+import { chromium } from "../../vitest.browser.ts";
+import { reportAs } from "../../vitest.shared.ts";
+
+export default defineConfig({
+  test: {
+    include: ["test/transaction.test.ts", "test/advisory-lock.test.ts"],
+    setupFiles: ["test/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    browser: chromium(),
+    ...reportAs("postgres, PGlite (chromium)"),
+  },
+});
