@@ -1,7 +1,7 @@
 // `pnpm bench`: the managers' cost as ratios to plain fs.promises (and to write-file-atomic),
 // measured in the same process and run. `--quick` runs a shorter measurement.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { open, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,21 +71,3 @@ writeFileSync(
   new URL(`node (node ${process.versions.node.split(".")[0]}).json`, results),
   JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, tables }, null, 2),
 );
-
-// A full run also writes its tables into this package's README (the one generated place for them).
-if (!quick) {
-  const { markdownTable } = await import("../../../scripts/lib/reports.mjs");
-  const { cpus } = await import("node:os");
-  const body = tables
-    .map(
-      (t) =>
-        `${t.title}:\n\n${markdownTable(
-          ["construct", "× baseline", "goal"],
-          t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]),
-        )}`,
-    )
-    .join("\n\n");
-  const block = `<!-- bench:start -->\nMeasured by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} cores; each case a ratio to a baseline measured in the same process.\n\n${body}\n<!-- bench:end -->`;
-  const readme = new URL("../README.md", import.meta.url);
-  writeFileSync(readme, readFileSync(readme, "utf8").replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, block));
-}

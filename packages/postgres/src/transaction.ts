@@ -27,7 +27,6 @@ interface _State {
   closed: boolean;
 }
 
-const _states = new WeakMap<object, _State>(); // Transaction handle -> its state
 const _busy = new WeakSet<object>(); // connections with an open transaction
 
 /**
@@ -55,7 +54,7 @@ export function transaction<C extends Queryable>(
       on,
     );
   const begin = _begin(options);
-  const outer = _states.get(on);
+  const outer = _Handle.stateOf(on);
   let state: _State;
   let savepoint = "";
   return resource(
@@ -82,7 +81,7 @@ export function transaction<C extends Queryable>(
           throw error;
         });
       }
-      return _handle(state) as Transaction<C>;
+      return new _Handle(state) as unknown as Transaction<C>;
     },
     async (_tx, failure) => {
       state.closed = true;
@@ -119,17 +118,25 @@ async function _undo(client: Queryable, savepoint: string): Promise<void> {
   await client.query(`RELEASE SAVEPOINT ${savepoint}`);
 }
 
-/** The handle a block gets: statements go through the state, so misuse and failures are seen. */
-function _handle(state: _State): Transaction {
-  const tx: Transaction = {
-    get client() {
-      return state.client;
-    },
-    depth: state.depth,
-    query: (text, params) => _run(state, text, params),
-  };
-  _states.set(tx, state);
-  return tx;
+/**
+ * The handle a block gets: statements go through the state, so misuse and failures are seen. A
+ * class with a private field rather than a WeakMap entry per transaction: the brand check
+ * (`#state in x`) is as strict, and a short-lived handle leaves no ephemeron for the GC to trace.
+ */
+class _Handle implements Transaction {
+  readonly #state: _State;
+  readonly depth: number;
+  readonly query: Transaction["query"] = (text, params) => _run(this.#state, text, params);
+  constructor(state: _State) {
+    this.#state = state;
+    this.depth = state.depth;
+  }
+  get client(): Queryable {
+    return this.#state.client;
+  }
+  static stateOf(x: object): _State | undefined {
+    return #state in x ? (x as _Handle).#state : undefined;
+  }
 }
 
 async function _run(state: _State, text: string, params?: unknown[]): Promise<QueryResultLike> {
