@@ -129,28 +129,21 @@ const sizeTable = sizes
       sizes.rows.map((r) => [r.bundle, r["bytes (min+gzip)"], r.budget, r.goal]),
     )
   : "(run `npm run sizes`)";
-const postgresTables = postgres
-  ? postgres.tables
-      .map(
-        (t) =>
-          `${t.title}:\n\n${markdownTable(
-            ["construct", "× baseline", "goal"],
-            t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]),
-          )}`,
-      )
-      .join("\n\n")
-  : "";
-const nodeTables = node
-  ? node.tables
-      .map(
-        (t) =>
-          `${t.title}:\n\n${markdownTable(
-            ["construct", "× baseline"],
-            t.rows.map((r) => [r.construct, r["× baseline"]]),
-          )}`,
-      )
-      .join("\n\n")
-  : "";
+// A package bench's tables (node, postgres): each case as a ratio to its baseline, with its goal.
+const ratioTables = (result) =>
+  result
+    ? result.tables
+        .map(
+          (t) =>
+            `${t.title}:\n\n${markdownTable(
+              ["construct", "× baseline", "goal"],
+              t.rows.map((r) => [r.construct, r["× baseline"], r.goal ? `${r.goal} ${r.met}` : ""]),
+            )}`,
+        )
+        .join("\n\n")
+    : "";
+const postgresTables = ratioTables(postgres);
+const nodeTables = ratioTables(node);
 
 const page = `# Benchmarks and sizes
 
