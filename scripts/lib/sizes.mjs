@@ -34,7 +34,7 @@ export const sizes = [
     label: "@asyncwith/postgres, beyond core",
     exports: { [dist("postgres")]: "*" },
     external: ["@asyncwith/core"],
-    budget: 2330, // + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost)
+    budget: 2400, // + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost); + retryInterval checked, one abort listener per polling wait
   },
   {
     label: "@asyncwith/otel, beyond core",

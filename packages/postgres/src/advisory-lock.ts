@@ -65,6 +65,8 @@ export function advisoryLock<C extends Queryable>(
   if (!_isQueryable(on) && !_isPool(on)) throw expected("advisoryLock() to be given a connection or a pool", on);
   const id = _key(key);
   const { shared = false, wait = true, signal, retryInterval = 50 } = options;
+  if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
+    throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
   let pooled: (C & { release(destroy?: boolean | Error): void }) | undefined;
   return resource(
@@ -103,6 +105,7 @@ async function _tryUntil(
   retry: number,
 ): Promise<void> {
   for (;;) {
+    signal?.throwIfAborted(); // an abort during the last try: a listener added now would never fire
     const { rows } = await client.query(`SELECT pg_try_advisory_lock${suffix}($1::bigint) AS locked`, [id.toString()]);
     if ((rows[0] as { locked: boolean }).locked) return;
     if (!wait)
@@ -112,11 +115,17 @@ async function _tryUntil(
         ),
         { code: "ELOCKED" },
       );
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, retry * (0.5 + Math.random()));
-      signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-    });
+    await _pause(retry * (0.5 + Math.random()), signal);
   }
+}
+
+/** Sleeps, or rejects with the signal's reason; removes its listener either way (one wait, one listener). */
+function _pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** Waits in `pg_advisory_lock`; on abort, cancels that query from another pooled connection. */

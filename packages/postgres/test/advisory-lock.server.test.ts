@@ -1,6 +1,7 @@
 // advisoryLock() across real sessions: contention, giving up, and the server releasing the lock
 // of a session that dies.
 import { asyncWith } from "@asyncwith/core";
+import { getEventListeners } from "node:events";
 import { expect, it } from "vitest";
 import { advisoryLock } from "../src/index.ts";
 import { client, pool, server } from "./pg.ts";
@@ -51,4 +52,31 @@ it("when the holding session dies, the server releases the lock: the next waiter
   await admin.query("select pg_terminate_backend($1)", [pid]); // as if its process were killed
   expect(await next).toBe("got it");
   void holding;
+});
+
+it("a waiter that gives up (signal) on one connection: polls with one abort listener at a time, and an abort during a try is not lost", async () => {
+  const [holder, waiterClient] = [await client(), await client()];
+  const controller = new AbortController();
+  const reason = new Error("gave up");
+  const listenersSeen: number[] = [];
+  let tries = 0;
+  // The waiter's connection, watched: each try records the abort listeners left from earlier
+  // waits, and the fifth try aborts while the query is in flight.
+  const watched = {
+    query(text: string, params?: unknown[]) {
+      if (text.includes("pg_try_advisory_lock")) {
+        listenersSeen.push(getEventListeners(controller.signal, "abort").length);
+        if (++tries === 5) controller.abort(reason);
+      }
+      return waiterClient.query(text, params);
+    },
+  };
+  await asyncWith(advisoryLock(holder, 8n), async () => {
+    await expect(
+      asyncWith(advisoryLock(watched, 8n, { signal: controller.signal, retryInterval: 1 }), () => "never"),
+    ).rejects.toBe(reason);
+  });
+  expect(tries).toBe(5);
+  expect(Math.max(...listenersSeen)).toBe(0);
+  await asyncWith(advisoryLock(waiterClient, 8n, { wait: false }), () => {}); // it holds nothing
 });

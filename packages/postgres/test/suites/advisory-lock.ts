@@ -40,6 +40,9 @@ export function testAdvisoryLock(database: Database): void {
         "Expected advisoryLock() key to be a 64-bit bigint, a safe integer or a non-empty string, got 1.5",
       );
       expect(() => advisoryLock(db(), 2n ** 64n)).toThrow(/Expected advisoryLock\(\) key/);
+      expect(() => advisoryLock(db(), 1, { retryInterval: -5 })).toThrow(
+        "Expected advisoryLock() options.retryInterval to be a positive number of milliseconds, got -5",
+      );
     });
 
     it("advisoryXactLock(): held until the transaction ends, committed or rolled back; refused outside one", async () => {
