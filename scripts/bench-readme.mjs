@@ -3,7 +3,7 @@
 // generated place for figures: comparison, goals, unwinding and size tables, with the date, the
 // Node versions and the machine. READMEs link to it and never copy a number.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { markdownTable } from "./lib/reports.mjs";
+import { markdownTable } from "../internal/dev/reports.mjs";
 
 const dir = new URL("../.bench-results/", import.meta.url);
 const load = (name) =>

@@ -2,7 +2,7 @@
 // `npm run sizes` (and part of `pnpm bench`): the bundle-size table; fails when a figure is over its
 // budget (sizes are deterministic, unlike timings). Needs the packages built.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { measureAll } from "./lib/sizes.mjs";
+import { measureAll } from "../internal/dev/sizes.mjs";
 
 const rows = await measureAll();
 console.log("\nbundle sizes, min+gzip (esbuild, ESM, tree-shaken)");

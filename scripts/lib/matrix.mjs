@@ -1,8 +1,8 @@
 // The runtime matrix: which package's tests passed on which runtime, from the JSON reports of the
 // latest `npm test` (.test-results/<package> (<runtime>).json).
-import { markdownTable, readReports } from "./reports.mjs";
+import { markdownTable, readReports } from "../../internal/dev/reports.mjs";
 
-const order = ["node 20", "node 24", "bun", "deno", "chromium", "workerd", "wrangler dev"];
+const order = ["node 20", "node 22", "node 24", "bun", "deno", "chromium", "workerd", "wrangler dev"];
 
 /** A markdown table: one row per package, one column per runtime, cells "passed / total". */
 export function matrix(dir) {

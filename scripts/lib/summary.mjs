@@ -1,5 +1,5 @@
 // Adds up the JSON reports every test runner wrote into the results folder.
-import { readReports } from "./reports.mjs";
+import { readReports } from "../../internal/dev/reports.mjs";
 
 /** @returns {{ passed: number, failed: number, rows: string[] }} */
 export function summarize(dir) {

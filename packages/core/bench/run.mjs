@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { createRequire } from "node:module";
 import { Effect } from "effect";
 import { aenter, aexit, AsyncExitStack, asyncWith, contextManager, Lock, observe, TaskGroup } from "../dist/index.js";
-import { comparer } from "../../../scripts/lib/compare.mjs";
+import { comparer } from "@asyncwith/dev/compare";
 import { tsAwaitUsing } from "./out/await-using.js";
 import { countTicks } from "./ticks.mjs";
 import { unwinding } from "./unwinding.mjs";

@@ -1,8 +1,8 @@
 // Bundle-size budgets of the core (min+gzip, tree-shaken): the figures and budgets live in
-// scripts/lib/sizes.mjs, shared with `pnpm bench` and `npm run sizes`.
+// internal/dev/sizes.mjs, shared with `pnpm bench` and `npm run sizes`.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { measure, sizes } from "../../../scripts/lib/sizes.mjs";
+import { measure, sizes } from "@asyncwith/dev/sizes";
 
 describe("bundle size (min+gzip)", () => {
   for (const size of sizes.filter((s) => s.label.startsWith("core:"))) {

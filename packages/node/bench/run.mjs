@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { asyncWith } from "@asyncwith/core";
 import writeFileAtomic from "write-file-atomic";
-import { comparer } from "../../../scripts/lib/compare.mjs";
+import { comparer } from "@asyncwith/dev/compare";
 import { atomicWrite, openFile } from "../dist/index.js";
 
 const quick = process.argv.includes("--quick");

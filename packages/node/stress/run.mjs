@@ -4,7 +4,7 @@
 // <!-- stress:start --> and <!-- stress:end -->. Exits non-zero if any run broke the lock.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { markdownTable } from "../../../scripts/lib/reports.mjs";
+import { markdownTable } from "@asyncwith/dev/reports";
 import { stress } from "./file-lock.mjs";
 
 const runs = Number(process.argv[2] ?? 20);

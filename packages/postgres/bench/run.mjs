@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { asyncWith } from "@asyncwith/core";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { comparer } from "../../../scripts/lib/compare.mjs";
+import { comparer } from "@asyncwith/dev/compare";
 import { startCluster } from "../test/cluster.mjs";
 import { advisoryLock, transaction } from "../dist/index.js";
 
