@@ -16,3 +16,17 @@ export function runtimeLabel(): string {
   if (versions.bun) return "bun";
   return `node ${versions.node?.split(".")[0]}`;
 }
+
+/**
+ * Type tests (`*.test-d.ts`) through vitest: it runs `tsc -p tsconfig.test.json` over the whole
+ * project (sources and every test file) and reports each `expectTypeOf` test. Its result does not
+ * depend on the runtime, so it runs once, on the host Node: scripts/runtime.mjs sets
+ * ASYNCWITH_RUNTIME when it runs a config under another runtime.
+ */
+export function typeTests() {
+  return {
+    enabled: !process.env.ASYNCWITH_RUNTIME,
+    include: ["test/**/*.test-d.ts"],
+    tsconfig: "./tsconfig.test.json",
+  };
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs a package's CLI (e.g. `vitest run`) or one of its scripts (`./bench/run.mjs`) under another
-// runtime: `node scripts/runtime.mjs node24|bun|deno <package-bin | ./file> [args…]`. `npm test` installs
+// runtime: `node scripts/runtime.mjs node22|node24|bun|deno <package-bin | ./file> [args…]`. `npm test` installs
 // each runtime into .tools/ and sets its *_PATH variable; this never skips silently when one is missing.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
 const runtimes = {
+  node22: { variable: "NODE22_PATH", args: (entry) => [entry] },
   node24: { variable: "NODE24_PATH", args: (entry) => [entry] },
   bun: { variable: "BUN_PATH", args: (entry) => ["--bun", entry] }, // --bun: Bun's runtime, not a Node it finds on PATH
   deno: { variable: "DENO_PATH", args: (entry) => ["run", "-A", entry] },
@@ -27,7 +28,9 @@ if (!binary || !existsSync(binary)) {
   process.exit(1);
 }
 const entry = bin.startsWith(".") ? bin : binOf(bin); // a script of the package, or a dependency's CLI
-const result = spawnSync(binary, [...runtime.args(entry), ...args], { stdio: "inherit" });
+// ASYNCWITH_RUNTIME tells configs that this is another runtime (vitest.shared.ts: type tests run once, on the host).
+const env = { ...process.env, ASYNCWITH_RUNTIME: name };
+const result = spawnSync(binary, [...runtime.args(entry), ...args], { stdio: "inherit", env });
 process.exit(result.status ?? 1);
 
 /** The file a dependency's CLI runs (its package.json "bin"), resolved from the current package. */

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
+import { reportAs, runtimeLabel, typeTests } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
@@ -7,7 +7,7 @@ export default defineConfig({
     exclude: ["test/**/*.runtimes.test.ts"], // they drive other runtimes: vitest.runtimes.config.ts
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
+    typecheck: typeTests(),
     ...reportAs(`core (${runtimeLabel()})`),
   },
 });

@@ -10,6 +10,10 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // One worker, one PGlite for every file (test/suites/pglite.ts): a WASM start per file was the
+    // slowest set-up of the whole run on a loaded machine.
+    isolate: false,
+    fileParallelism: false,
     browser: chromium(),
     ...reportAs("postgres, PGlite (chromium)"),
   },

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { reportAs, runtimeLabel } from "../../vitest.shared.ts";
+import { reportAs, runtimeLabel, typeTests } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
@@ -8,7 +8,11 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000, // PGlite's WASM start, and a cluster's, on a loaded 2-core machine
-    typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.test.json" },
+    // One worker, one PGlite for every file (test/suites/pglite.ts): a WASM start per file was the
+    // slowest set-up of the whole run on a loaded machine.
+    isolate: false,
+    fileParallelism: false,
+    typecheck: typeTests(),
     ...reportAs(`postgres, PGlite (${runtimeLabel()})`),
   },
 });

@@ -8,7 +8,8 @@ export const root = new URL("../..", import.meta.url).pathname.replace(/\/$/, ""
 const tools = join(root, ".tools");
 const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 export const pnpmVersion = packageJson.packageManager.split("@")[1].split("+")[0];
-export const node24Version = "24.21.0";
+/** Other Node majors the Node suites also run on (npm package `node`): the other LTS, and the newest (native `await using`). */
+export const nodeVersions = { node22: "22.23.3", node24: "24.21.0" };
 /** Other runtimes the core's runtime-agnostic suite runs on, from their npm packages. */
 const runtimes = {
   bun: { version: "1.4.5", binary: ["bun", "bin", "bun.exe"], variable: "BUN_PATH" },
@@ -34,15 +35,17 @@ export function installDependencies() {
   must("pnpm install", "pnpm", ["install", "--frozen-lockfile", "--config.confirm-modules-purge=false"], { cwd: root });
 }
 
-/** Node 24 runs native `await using` / AsyncDisposableStack for the differential tests. */
-export function ensureNode24() {
-  const prefix = join(tools, `node-${node24Version}`);
-  const binary = join(prefix, "node_modules", "node", "bin", "node");
-  if (read(binary, ["--version"]) !== `v${node24Version}`) {
-    console.log(`Installing Node ${node24Version} (npm package node) into .tools/ …`);
-    must("installing Node 24", "npm", ["install", "--prefix", prefix, ...npmQuiet, `node@${node24Version}`]);
+/** Node 22 (the other LTS) and Node 24 (native `await using` / AsyncDisposableStack, for the differential tests). */
+export function ensureNodes() {
+  for (const [name, version] of Object.entries(nodeVersions)) {
+    const prefix = join(tools, `node-${version}`);
+    const binary = join(prefix, "node_modules", "node", "bin", "node");
+    if (read(binary, ["--version"]) !== `v${version}`) {
+      console.log(`Installing Node ${version} (npm package node) into .tools/ …`);
+      must(`installing Node ${version}`, "npm", ["install", "--prefix", prefix, ...npmQuiet, `node@${version}`]);
+    }
+    process.env[`${name.toUpperCase()}_PATH`] = binary;
   }
-  process.env.NODE24_PATH = binary;
 }
 
 /** Bun and Deno (npm packages `bun`, `deno`, whose binaries ship inside the registry packages). */
