@@ -6,8 +6,9 @@
 //   ```ts pglite    runs in Node, type-checked with lib DOM and skipLibCheck (PGlite's own
 //                   declarations name browser and Emscripten types)
 //   ```ts prelude   the README's stand-ins for names a user supplies (a `db`, an `order`), shown in
-//                   a <details> block; an example gets `import { … } from "./prelude.js"` for the
-//                   ones it uses and does not declare itself
+//                   a <details> block (or, in docs/first-manager.md, the manager step 3 uses); an
+//                   example gets `import { … } from "./prelude.js"` for the ones it uses and does
+//                   not declare itself
 // An example whose first line starts with "// Not run by the README test:" is type-checked only.
 import { readFileSync } from "node:fs";
 
@@ -19,6 +20,7 @@ export const readmes = {
   edge: "packages/edge/README.md",
   otel: "packages/otel/README.md",
   postgres: "packages/postgres/README.md",
+  docs: "docs/first-manager.md", // the docs site's first page (npm run docs)
 };
 
 /** @returns {{ prelude?: string, examples: { name: string, runtime: "node" | "pglite" | "browser" | "workerd", runs: boolean, code: string }[] }} */
@@ -57,4 +59,37 @@ function declares(code, name) {
   return new RegExp(
     `(?:const|let|var|function\\*?|class|interface|type)\\s+${name}\\b|import[^;]*\\b${name}\\b[^;]*from`,
   ).test(code);
+}
+
+/** A README's `npm install …` lines (from its ```sh blocks), without their comments. */
+export function installLines(root, file) {
+  const text = readFileSync(new URL(file, root), "utf8");
+  return [...text.matchAll(/^```sh\n([\s\S]*?)^```$/gm)]
+    .flatMap(([, block]) => block.split("\n"))
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter((line) => line.startsWith("npm install "));
+}
+
+/**
+ * The root README's quick start, one row per runtime: the dev install line, and what goes into
+ * package.json and tsconfig.json's compilerOptions, parsed from the table as a newcomer reads it.
+ * @returns {Record<"node" | "browser" | "workerd", { install: string, packageJson: object, compilerOptions: object }>}
+ */
+export function quickStart(root) {
+  const text = readFileSync(new URL("README.md", root), "utf8");
+  const section = text.slice(text.indexOf("## Quick start"), text.indexOf("\n## ", text.indexOf("## Quick start") + 1));
+  const rows = { node: /^\| Node\b/, browser: /^\| Vite\b/, workerd: /^\| Cloudflare Workers\b/ };
+  const code = (cell) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]).join(", ");
+  const object = (cell) => JSON.parse(`{${code(cell)}}`);
+  return Object.fromEntries(
+    Object.entries(rows).map(([runtime, pattern]) => {
+      const line = section.split("\n").find((l) => pattern.test(l));
+      if (!line) throw new Error(`Expected a quick start row for ${runtime} in README.md, got none`);
+      const [, install, packageJson, compilerOptions] = line.split(" | ");
+      return [
+        runtime,
+        { install: code(install), packageJson: object(packageJson), compilerOptions: object(compilerOptions) },
+      ];
+    }),
+  );
 }
