@@ -6,6 +6,7 @@ import { _api } from "./_shared.js";
 export type NotAPromise =
   undefined | void | null | string | number | boolean | bigint | symbol | (object & { then?: never });
 
+/** What `openDatabase` does when the database must be created or upgraded, or another tab blocks it. */
 export interface OpenDatabaseOptions {
   /**
    * Creates or migrates stores when the version grows. Synchronous: an `async` upgrade would let

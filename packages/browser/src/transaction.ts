@@ -16,7 +16,8 @@ export interface WaitFor {
   waitFor<R>(work: PromiseLike<R>): Promise<R>;
 }
 
-type PromisedMembers<T> = {
+/** Each member of `T` that makes an `IDBRequest`, as a method returning a promise of its result; stores and indexes promised in turn. */
+export type PromisedMembers<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => IDBRequest<infer R>
     ? (...args: A) => Promise<R>
     : T[K] extends (...args: infer A) => IDBObjectStore

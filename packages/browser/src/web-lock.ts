@@ -2,6 +2,7 @@ import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _api } from "./_shared.js";
 
+/** How `webLock` requests its lock: those of `navigator.locks.request`. */
 export interface WebLockOptions {
   /** `"exclusive"` (default) or `"shared"`. */
   mode?: LockMode;

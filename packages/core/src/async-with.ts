@@ -3,7 +3,8 @@ import { type ContextValue, type Enterable, type Values, type WithResult, toMana
 import { hooks } from "./hooks.js";
 import { aenter, aexit } from "./symbols.js";
 
-type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
+/** What `asyncWith([m1, m2, …], body)` resolves to: the body's result, or `undefined` where an exit may suppress. */
+export type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
   ? M extends unknown
     ? WithResult<M, R>
     : never

@@ -13,6 +13,7 @@ import { nameOf } from "./names.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 import { TimeoutError } from "./timeout.js";
 
+/** Options of `exitWithin`: the name its errors and traces carry. */
 export interface ExitWithinOptions {
   /** How the `TimeoutError` names the manager. Default: its own name (`managerName`, its class), else "manager". */
   name?: string;
@@ -61,6 +62,7 @@ export function exitWithin<M extends Enterable>(
   };
 }
 
+/** Options of `concurrently`: whether the managers' exits run in parallel. */
 export interface ConcurrentlyOptions {
   /** Run the exits at once instead of in reverse order, one by one. Default: false. */
   parallelExit?: boolean;

@@ -5,6 +5,7 @@ import { aenter, aexit, managerName } from "./symbols.js";
 
 type Generator<T> = AsyncGenerator<T, unknown, undefined>;
 
+/** Options of `contextManager`: the name shown in errors and traces, and whether its exit may suppress. */
 export interface ContextManagerOptions {
   /**
    * The generator may suppress the block's error (catch it and finish without rethrowing). Then
@@ -45,6 +46,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
   // that already pays for the generator's own.
+  /** Runs the generator to its `yield`; the yielded value is the block's. Single use. */
   [aenter](): Promise<T> {
     const fn = this.#fn;
     if (!fn) return Promise.reject(reused(this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2)));
@@ -67,6 +69,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
     });
   }
 
+  /** Resumes the generator: on success after its `yield`, on failure by throwing the error in at the `yield`. */
   [aexit](failure?: Failure): Promise<Exit> {
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
@@ -129,15 +132,15 @@ const kindOf = (x: unknown): string | undefined =>
  * await asyncWith(transaction(db), (tx) => tx.insert(row));
  */
 export function contextManager<A extends unknown[], T, This = unknown>(
-  fn: (this: This, ...args: A) => Generator<T>,
+  fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
   options?: { suppresses?: false; name?: string },
 ): (this: This, ...args: A) => GeneratorContextManager<T, false>;
 export function contextManager<A extends unknown[], T, This = unknown>(
-  fn: (this: This, ...args: A) => Generator<T>,
+  fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
   options: ContextManagerOptions,
 ): (this: This, ...args: A) => GeneratorContextManager<T, boolean>;
 export function contextManager<A extends unknown[], T, This = unknown>(
-  fn: (this: This, ...args: A) => Generator<T>,
+  fn: (this: This, ...args: A) => AsyncGenerator<T, unknown, undefined>,
   options: ContextManagerOptions = {},
 ): (this: This, ...args: A) => GeneratorContextManager<T, boolean> {
   const kind = typeof fn === "function" && tag(fn);

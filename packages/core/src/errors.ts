@@ -4,6 +4,7 @@ export interface SuppressedError extends Error {
   suppressed: unknown;
 }
 
+/** The `SuppressedError` constructor: the native one where the runtime has it, else this package's ponyfill. */
 export interface SuppressedErrorConstructor {
   new (error: unknown, suppressed: unknown, message?: string): SuppressedError;
   (error: unknown, suppressed: unknown, message?: string): SuppressedError;

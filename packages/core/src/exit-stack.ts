@@ -81,6 +81,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
 
   /**
    * Registers `fn(...args)`, which cannot see or suppress the failure. Returns `fn`.
+   * @typeParam F - the callback's type: `args` are checked against its parameters.
    * @example stack.callback(fs.rm, tmpDir, { recursive: true, force: true });
    */
   callback<F extends (...args: any[]) => unknown>(fn: F, ...args: Parameters<F>): F {
@@ -163,6 +164,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     return this.#close(undefined, { blind: true, rethrow: true }) as Promise<void>;
   }
 
+  /** `disposeAsync()`, for `await using stack = new AsyncExitStack()`. */
   [Symbol.asyncDispose](): Promise<void> {
     // disposeAsync() itself rejects a foreign `this`; a subclass's own disposeAsync is honoured.
     return this && typeof this === "object" && #entries in this
@@ -174,10 +176,12 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     return "AsyncExitStack";
   }
 
+  /** The stack is its own manager: entering gives the stack. */
   [aenter](): this {
     return this;
   }
 
+  /** Unwinds every registered exit, last in first out, each seeing the failure as it stands then. */
   async [aexit](failure?: Failure): Promise<boolean> {
     const left = await this.#close(failure, {});
     if (!left) return !!failure;

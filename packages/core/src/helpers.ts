@@ -2,7 +2,8 @@ import { expected } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
-type Matcher = (abstract new (...args: any[]) => Error) | ((error: unknown) => unknown);
+/** What `suppress` matches an error with: an error class (`instanceof`), or a predicate. */
+export type ErrorMatcher = (abstract new (...args: any[]) => Error) | ((error: unknown) => unknown);
 
 /**
  * Python's `suppress`: a reusable manager whose exit swallows errors that match. A matcher that
@@ -11,7 +12,7 @@ type Matcher = (abstract new (...args: any[]) => Error) | ((error: unknown) => u
  * @example
  * await asyncWith(suppress(NotFoundError, (e) => (e as Error).name === "AbortError"), () => cache.delete(key));
  */
-export function suppress(...matchers: Matcher[]): AsyncContextManager<void, boolean> {
+export function suppress(...matchers: ErrorMatcher[]): AsyncContextManager<void, boolean> {
   if (matchers.length === 0)
     throw new TypeError("Expected suppress() to be given at least one error class or predicate, got none");
   for (const m of matchers)

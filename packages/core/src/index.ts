@@ -10,12 +10,12 @@ export type {
   Values,
   WithResult,
 } from "./protocol.js";
-export { asyncWith } from "./async-with.js";
+export { asyncWith, type ManyResult } from "./async-with.js";
 export { type ContextManagerOptions, contextManager, type GeneratorContextManager } from "./context-manager.js";
 export { AsyncExitStack, type ExitCallback } from "./exit-stack.js";
 export { enter, type Entered } from "./enter.js";
 export { singleError, SuppressedError, type SuppressedErrorConstructor } from "./errors.js";
-export { aclosing, closing, nullContext, suppress } from "./helpers.js";
+export { aclosing, closing, type ErrorMatcher, nullContext, suppress } from "./helpers.js";
 export { formatError } from "./format-error.js";
 export { detectLeaks, type DetectLeaksOptions } from "./leaks.js";
 export { resource } from "./resource.js";

@@ -4,6 +4,7 @@
 import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
+/** Options of `detectLeaks`: how a leak is reported. */
 export interface DetectLeaksOptions {
   /** How to report a leak. Default: `console.warn` (the Node adapter reports through Node's own warnings). */
   warn?: (message: string, enteredAt: string | undefined) => void;

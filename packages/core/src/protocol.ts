@@ -11,7 +11,13 @@ export type Failure = { readonly error: unknown };
 export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
   /** What it is called in traces and errors (optional; see `managerName`). */
   readonly [managerName]?: string;
+  /** Enters: acquires the resource; what it gives (or resolves to) is the block's value. */
   [aenter](): T | PromiseLike<T>;
+  /**
+   * Exits: `failure` is `undefined` when the block succeeded, else `{ error }`. Returning exactly
+   * `true` suppresses that error; throwing replaces it (the two meet as a `SuppressedError`, by
+   * the rules in the core README). `options.signal`, when given, is the exits' deadline.
+   */
   [aexit](failure?: Failure, options?: ExitOptions): Exit | PromiseLike<Exit>;
 }
 
@@ -117,9 +123,11 @@ declare global {
     readonly asyncDispose: unique symbol;
   }
   interface Disposable {
+    /** Releases the resource (TC39 explicit resource management). */
     [Symbol.dispose](): void;
   }
   interface AsyncDisposable {
+    /** Releases the resource; `await using` awaits it (TC39 explicit resource management). */
     [Symbol.asyncDispose](): PromiseLike<void>;
   }
   interface AbortSignal {}

@@ -3,6 +3,7 @@ import type { AsyncContextManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 import { resolved, Waiters } from "./waiters.js";
 
+/** Options of `acquire()` on `Lock`, `Semaphore` and `Condition`: a signal that gives up waiting. */
 export interface AcquireOptions {
   /** Gives up waiting: the acquire rejects with `signal.reason` and takes no permit. */
   signal?: AbortSignal;

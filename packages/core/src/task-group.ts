@@ -2,6 +2,7 @@ import { causedBy, expected } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
+/** Options of `new TaskGroup()`: an outer signal that cancels the group. */
 export interface TaskGroupOptions {
   /**
    * An outer cancellation (a request's, an enclosing `timeout`'s): when it aborts, the group's

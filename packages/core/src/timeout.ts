@@ -7,6 +7,7 @@ export class TimeoutError extends Error {
   override name = "TimeoutError";
 }
 
+/** Options of `timeout` and `moveOnAfter`: an outer signal the scope also follows. */
 export interface TimeoutOptions {
   /** An outer cancellation: its abort aborts this timeout's signal too (with the outer reason). */
   signal?: AbortSignal;

@@ -3,6 +3,7 @@ import { expected } from "@asyncwith/core/adapter";
 
 /** What `d1Batch` needs: Cloudflare's `D1Database`. */
 export interface BatchDatabase<Statement, Result> {
+  /** Sends the statements as one transaction: all of them apply, or none. */
   batch(statements: Statement[]): Promise<Result[]>;
 }
 

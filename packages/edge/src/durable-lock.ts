@@ -1,12 +1,21 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 
-/** What `durableLock` needs: a `DurableObjectNamespace` bound to the `DurableLock` class. */
-export interface LockNamespace {
-  idFromName(name: string): unknown;
-  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
+/** What `durableLock` sends its requests to: a `DurableLock` object's stub. */
+export interface LockStub {
+  /** A request to the lock object (`/acquire`, `/release`). */
+  fetch(input: string, init?: RequestInit): Promise<Response>;
 }
 
+/** What `durableLock` needs: a `DurableObjectNamespace` bound to the `DurableLock` class. */
+export interface LockNamespace {
+  /** The id of the lock object for `name`: one object per lock name. */
+  idFromName(name: string): unknown;
+  /** A stub of the lock object, to which the manager sends its acquire and release requests. */
+  get(id: never): LockStub;
+}
+
+/** Options of `durableLock`: how long a lease lasts before another holder may take it. */
 export interface DurableLockOptions {
   /** How long the lock stays held if its holder vanishes (ms). Default: 30,000. */
   ttl?: number;
@@ -92,12 +101,14 @@ export class DurableLock {
     void state.blockConcurrencyWhile(async () => void (this.#holder = await state.storage.get<_Holder>("holder")));
   }
 
+  /** Serves the manager's requests: `/acquire` grants a lease with a token, `/release` ends it. */
   async fetch(request: Request): Promise<Response> {
     const { pathname, searchParams } = new URL(request.url);
     if (pathname === "/acquire") return Response.json(await this.#acquire(Number(searchParams.get("ttl"))));
     return new Response(null, { status: (await this.#release(searchParams.get("token"))) ? 204 : 409 }); // /release
   }
 
+  /** Expires a lease its holder did not release in time (a crashed holder), so a waiter may enter. */
   async alarm(): Promise<void> {
     const holder = this.#holder;
     if (holder && holder.expiresAt <= Date.now()) await this.#release(holder.token);

@@ -1,8 +1,15 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 
+/** What `durableTransaction` needs of a storage transaction: a way to roll it back. */
+export interface RollbackOnly {
+  /** Discards every write made in the transaction so far. */
+  rollback(): void;
+}
+
 /** What `durableTransaction` needs: Cloudflare's `DurableObjectStorage`. */
-export interface TransactionalStorage<Txn extends { rollback(): void }> {
+export interface TransactionalStorage<Txn extends RollbackOnly> {
+  /** Runs `closure` in a transaction: committed when it resolves, rolled back when it rejects or calls `txn.rollback()`. */
   transaction<T>(closure: (txn: Txn) => Promise<T>): Promise<T>;
 }
 
@@ -18,7 +25,7 @@ export interface TransactionalStorage<Txn extends { rollback(): void }> {
  *   this.ctx.storage.sql.exec("UPDATE accounts SET balance = balance + ? WHERE id = ?", amount, to);
  * });
  */
-export function durableTransaction<Txn extends { rollback(): void }>(
+export function durableTransaction<Txn extends RollbackOnly>(
   storage: TransactionalStorage<Txn>,
 ): AsyncContextManager<Txn, false> {
   if (typeof (storage as Partial<TransactionalStorage<Txn>> | null)?.transaction !== "function")

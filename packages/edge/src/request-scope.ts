@@ -3,6 +3,7 @@ import { expected } from "@asyncwith/core/adapter";
 
 /** What `requestScope` needs of the runtime: Cloudflare's `ExecutionContext`, or anything with `waitUntil`. */
 export interface ExecutionContextLike {
+  /** Keeps the invocation alive until `promise` settles, after the response went out. */
   waitUntil(promise: Promise<unknown>): void;
 }
 
@@ -29,6 +30,7 @@ export class RequestScope extends AsyncExitStack {
   /**
    * Runs `fn(...args)` after the response, on success and on error (LIFO among background
    * cleanups). A failure is reported with `console.error`, never thrown into the void. Returns `fn`.
+   * @typeParam F - the cleanup's type: `args` are checked against its parameters.
    * @example scope.deferBackground(() => env.ANALYTICS.writeDataPoint({ blobs: [url] }));
    */
   deferBackground<A extends unknown[], F extends (...args: A) => unknown>(fn: F, ...args: A): F {
@@ -39,6 +41,7 @@ export class RequestScope extends AsyncExitStack {
   }
 
   // Every way of closing the scope hands the background cleanups over, whatever the awaited exits did.
+  /** Runs the awaited exits (as `AsyncExitStack` does), then hands the background ones to `waitUntil`. */
   override [aexit](failure?: Failure): Promise<boolean> {
     return super[aexit](failure).finally(this.#schedule);
   }

@@ -2,6 +2,7 @@ import { asyncWith } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { type ExecutionContextLike, RequestScope } from "./request-scope.js";
 
+/** Options of `withScope`: whether the block's error is rethrown after the scope's exits ran. */
 export interface WithScopeOptions {
   /** Rethrow the handler's error instead of answering 500 (for `ctx.passThroughOnException()` users). */
   rethrow?: boolean;

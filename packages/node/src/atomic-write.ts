@@ -8,6 +8,7 @@ import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ignoreMissing, _path, _realPath, type PathLike } from "./_shared.js";
 import { _sweepTemps, _tempName } from "./_temp-names.js";
 
+/** Options of `atomicWrite`: the new file's mode, durability, streaming, and sweeping stale temporary files. */
 export interface AtomicWriteOptions {
   /** Mode of a new file. An existing target keeps its own mode. Default: `0o666` (minus umask). */
   mode?: number;

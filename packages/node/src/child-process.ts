@@ -6,6 +6,7 @@ import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ms } from "./_shared.js";
 import { _killOnExit } from "./_exit-hook.js";
 
+/** Options of `childProcess`: Node's `spawn` options, plus how the child is stopped when the block ends. */
 export interface ChildProcessOptions extends Omit<SpawnOptions, "detached"> {
   /** After SIGTERM, how long the process group has before SIGKILL. Default: 5,000 ms. */
   grace?: number;

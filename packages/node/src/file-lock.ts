@@ -3,6 +3,7 @@ import { expected } from "@asyncwith/core/adapter";
 import { _acquire, _beat, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
 import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.js";
 
+/** Options of `fileLock`: waiting, staleness and the abort signal. */
 export interface FileLockOptions {
   /** Wait while another holder has it (default), or fail at once with an `ELOCKED` error. */
   wait?: boolean;

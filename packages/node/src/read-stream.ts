@@ -3,6 +3,7 @@ import { type AsyncContextManager, contextManager } from "@asyncwith/core";
 import { _path, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
+/** Options of `readStream`: a subset of `fs.createReadStream`'s. */
 export interface ReadStreamOptions {
   flags?: string;
   encoding?: BufferEncoding;

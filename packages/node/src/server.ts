@@ -4,6 +4,7 @@ import { type AsyncContextManager, contextManager } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ms } from "./_shared.js";
 
+/** Options of `server`: where to listen, and how long a graceful close may take. */
 export interface ServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;

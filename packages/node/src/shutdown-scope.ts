@@ -4,6 +4,7 @@ import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwit
 import { expected, reused } from "@asyncwith/core/adapter";
 import { _ms } from "./_shared.js";
 
+/** Options of `shutdownScope`: which signals start a shutdown, whether the process then exits, and how long the exits may take. */
 export interface ShutdownScopeOptions {
   /**
    * Signals that start the shutdown. Default: `["SIGINT", "SIGTERM", "SIGHUP"]` (Ctrl-C, a service

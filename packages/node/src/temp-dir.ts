@@ -5,6 +5,7 @@ import { type AsyncContextManager, contextManager } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _path, type PathLike } from "./_shared.js";
 
+/** Options of `tempDir`: where the directory is made, and whether a failed block keeps it. */
 export interface TempDirOptions {
   /** Where to create it. Default: `os.tmpdir()`. */
   dir?: PathLike;

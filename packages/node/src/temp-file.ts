@@ -7,6 +7,7 @@ import { expected } from "@asyncwith/core/adapter";
 import { _path, type PathLike } from "./_shared.js";
 import { _heldUntilExit } from "./temp-dir.js";
 
+/** Options of `tempFile`: where the file is made, its name's prefix and suffix, and whether a failed block keeps it. */
 export interface TempFileOptions {
   /** Start of the file name. Default: `"asyncwith-"`. */
   prefix?: string;

@@ -6,6 +6,7 @@ import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
+/** Options of `writeStream`: a subset of `fs.createWriteStream`'s, plus whether a failed block removes the file. */
 export interface WriteStreamOptions {
   /** File system flags. Default: `"w"` (create or truncate). */
   flags?: string;

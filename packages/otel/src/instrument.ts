@@ -1,6 +1,7 @@
 import { type Block, observe } from "@asyncwith/core";
 import { context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 
+/** Options of `instrument`: the tracer the spans come from. */
 export interface InstrumentOptions {
   /** The tracer spans come from. Default: `trace.getTracer("@asyncwith/otel")` of the global provider. */
   tracer?: Tracer;

@@ -11,11 +11,13 @@ export interface QueryResultLike {
  * `Transaction` of this package. Typed structurally: nothing here depends on either at run time.
  */
 export interface Queryable {
+  /** Runs one statement with `$1`, `$2`, … bound to `params`. */
   query(text: string, params?: unknown[]): Promise<QueryResultLike>;
 }
 
 /** A node-postgres `Pool`: `connect()` gives a releasable client; `totalCount` tells it from a `Client`. */
 export interface PoolLike<C extends Queryable = Queryable> {
+  /** Checks a client out of the pool; `release(true)` (or an error) destroys it instead of returning it. */
   connect(): Promise<C & { release(destroy?: boolean | Error): void }>;
   readonly totalCount: number;
 }

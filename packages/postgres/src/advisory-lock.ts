@@ -2,6 +2,7 @@ import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _isPool, _isQueryable, type PoolLike, type Queryable } from "./_shared.js";
 
+/** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval on one connection. */
 export interface AdvisoryLockOptions {
   /** A shared lock (many holders) instead of an exclusive one. Default: false. */
   shared?: boolean;

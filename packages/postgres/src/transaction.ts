@@ -2,6 +2,7 @@ import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
 import { _isQueryable, type Queryable, type QueryResultLike } from "./_shared.js";
 
+/** Options of `transaction`: its isolation level, read-only and deferrable modes. */
 export interface TransactionOptions {
   /** `BEGIN ISOLATION LEVEL …`. Default: the server's (read committed). */
   isolation?: "read committed" | "repeatable read" | "serializable";
