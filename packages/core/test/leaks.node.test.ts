@@ -1,0 +1,49 @@
+// detectLeaks() with a real garbage collector: a child Node with --expose-gc, running the built
+// core alone (the warnings go to the `warn` option, which is core's own reporting path).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+const core = fileURLToPath(new URL("../dist/index.js", import.meta.url));
+
+function runWithGc(body: string): unknown {
+  const script = join(mkdtempSync(join(tmpdir(), "asyncwith-leaks-")), "leaks.mjs");
+  writeFileSync(
+    script,
+    `import { aenter, asyncWith, detectLeaks, enter, resource } from ${JSON.stringify(core)};
+const warnings = [];
+const warn = (message, at) => warnings.push({ name: /a (\\w+) was entered/.exec(message)?.[1], at: typeof at });
+const collect = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); } };
+${body}
+await collect();
+console.log(JSON.stringify(warnings));`,
+  );
+  const run = spawnSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
+  expect(run.stderr).toBe("");
+  return JSON.parse(run.stdout);
+}
+
+it("reports a manager entered by hand and an enter() value that were collected without their exit, once each, with where", () => {
+  const warnings = runWithGc(`
+detectLeaks({ warn });
+await (async () => { await resource(() => 1, () => {}, "connection")[aenter](); })();
+await (async () => { await enter(resource(() => 1, () => {}, "transaction")); })();`);
+  // Finalizers run in whatever order the collector chose.
+  expect((warnings as { name: string }[]).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+    { name: "connection", at: "string" },
+    { name: "transaction", at: "string" },
+  ]);
+});
+
+it("reports nothing for blocks that exited, or after it was turned off", () => {
+  const warnings = runWithGc(`
+const off = detectLeaks({ warn });
+await asyncWith(resource(() => 1, () => {}, "exited"), () => {});
+await (async () => { const handle = await enter(resource(() => 1, () => {}, "disposed")); handle.ok(); await handle[Symbol.asyncDispose](); })();
+off();
+await (async () => { await enter(resource(() => 1, () => {}, "untracked")); })();`);
+  expect(warnings).toEqual([]);
+});
