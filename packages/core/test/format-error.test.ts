@@ -32,3 +32,91 @@ describe("formatError", () => {
     ).toEqual(["Error: a", "  cause: (already shown above)"]);
   });
 });
+
+describe("formatError never throws (it runs in the catch blocks that log)", () => {
+  const hostile: [string, unknown][] = [
+    ["an object with no prototype", Object.create(null)],
+    [
+      "an object whose toString throws",
+      {
+        toString: () => {
+          throw new Error("no");
+        },
+      },
+    ],
+    ["a symbol", Symbol("s")],
+    ["an Error whose stack is not a string", Object.assign(new Error("odd stack"), { stack: 42 })],
+    [
+      "an Error whose getters throw",
+      Object.defineProperties(new Error("x"), {
+        message: {
+          get() {
+            throw new Error("getter");
+          },
+        },
+        cause: {
+          get() {
+            throw new Error("cause getter");
+          },
+        },
+      }),
+    ],
+    [
+      "a proxy that throws on every trap",
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("trap");
+          },
+          has() {
+            throw new Error("trap");
+          },
+          getPrototypeOf() {
+            throw new Error("trap");
+          },
+        },
+      ),
+    ],
+    [
+      "a revoked proxy",
+      (() => {
+        const p = Proxy.revocable({}, {});
+        p.revoke();
+        return p.proxy;
+      })(),
+    ],
+  ];
+  it.each(hostile)("on %s, it returns one line", (_name, value) => {
+    const formatted = formatError(value);
+    expect(typeof formatted).toBe("string");
+    expect(formatted.length).toBeGreaterThan(0);
+  });
+
+  it("prints what it can of such values", () => {
+    expect(formatError(Object.create(null))).toBe("[object Object]");
+    expect(formatError(Symbol("s"))).toBe("Symbol(s)");
+    expect(formatError(Object.assign(new Error("odd stack"), { stack: 42 }))).toBe("Error: odd stack");
+  });
+
+  it("says what its depth cap is, instead of claiming the rest was shown", () => {
+    let deepest: Error = new Error("level 0");
+    for (let i = 1; i <= 30; i++) deepest = new Error(`level ${i}`, { cause: deepest });
+    const lines = formatError(deepest).split("\n");
+    expect(lines).toHaveLength(22);
+    expect(lines.at(-1)).toMatch(/^ +cause: \(deeper than 20 levels: not shown\)$/);
+    expect(lines.join("\n")).not.toContain("already shown above");
+  });
+});
+
+it("formatError survives an AggregateError whose errors cannot be read", () => {
+  const errors = new Proxy([new Error("a")], {
+    get(target, key) {
+      if (key === "0") throw new Error("trap");
+      return Reflect.get(target, key);
+    },
+  });
+  const aggregate = new AggregateError([], "many");
+  Object.defineProperty(aggregate, "errors", { value: errors });
+  expect(formatError(aggregate).split("\n")[0]).toMatch(/^AggregateError: many/);
+});
