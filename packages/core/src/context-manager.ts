@@ -62,9 +62,9 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
         expected("an async generator from the contextManager() function", generator, kindOf(generator)),
       );
     this.#generator = generator;
-    hooks.track?.(this, this);
     return generator.next().then((step) => {
       if (step.done) throw new TypeError(`${this.#label} didn't yield`);
+      hooks.track?.(this, this); // only once entered: a failed enter has nothing to leak
       return step.value;
     });
   }

@@ -1,6 +1,10 @@
 // Opt-in leak warnings: a manager entered but never exited, or a value of enter() never disposed,
 // that the garbage collector takes, is reported once, with where it was entered. Off by default
-// and free when off (the tracking slots stay empty).
+// and free until first turned on (the tracking slots stay empty).
+//
+// No false warnings: a target is tracked only once its enter succeeded, and untracked on every
+// exit — also one that runs after detection was switched off (or off and on again), which is why
+// there is one registry for the module and `untrack` stays installed once set.
 import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
@@ -10,34 +14,56 @@ export interface DetectLeaksOptions {
   warn?: (message: string, enteredAt: string | undefined) => void;
 }
 
+/** One `detectLeaks()` call: reports only while it is on. */
+interface Session {
+  on: boolean;
+  warn: (message: string, enteredAt: string | undefined) => void;
+}
+
+interface Tracked {
+  name: string;
+  at: string | undefined;
+  session: Session;
+}
+
+let registry: FinalizationRegistry<Tracked> | undefined;
+const tokens = new WeakMap<object, object>();
+
 /**
  * Turns leak detection on (development mode): every value of `enter()` and every `resource()` /
- * `contextManager()` manager entered by hand is watched until its exit runs; one collected before
- * that produces one warning naming the manager and the stack where it was entered. Returns the
- * function that turns it off. Adds a stack capture per enter while on: not for production.
+ * `contextManager()` manager entered by hand is watched from its successful enter until its exit
+ * runs; one collected before that produces one warning naming the manager and the stack where it
+ * was entered. Returns the function that turns it off (what was tracked is then never reported).
+ * Adds a stack capture per enter while on: not for production.
  *
  * @example
  * if (import.meta.env?.DEV) detectLeaks();
  */
 export function detectLeaks(options: DetectLeaksOptions = {}): () => void {
-  const warn = options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message));
-  const registry = new FinalizationRegistry<{ name: string; at: string | undefined }>(({ name, at }) =>
-    warn(
-      `asyncwith: a ${name} was entered but never exited before it was garbage-collected, so its resource leaked. Exit it: asyncWith does; with enter(), use await using (or call [Symbol.asyncDispose]).`,
-      at,
-    ),
+  const session: Session = {
+    on: true,
+    warn: options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message)),
+  };
+  registry ??= new FinalizationRegistry<Tracked>(
+    ({ name, at, session }) =>
+      session.on &&
+      session.warn(
+        `asyncwith: a ${name} was entered but never exited before it was garbage-collected, so its resource leaked. Exit it: asyncWith does; with enter(), use await using (or call [Symbol.asyncDispose]).`,
+        at,
+      ),
   );
-  const tokens = new WeakMap<object, object>();
-  hooks.track = (target, manager) => {
+  const track = (target: object, manager: unknown) => {
     const token = {};
     tokens.set(target, token);
-    registry.register(target, { name: nameOf(manager), at: new Error("entered here").stack }, token);
+    registry!.register(target, { name: nameOf(manager), at: new Error("entered here").stack, session }, token);
   };
-  hooks.untrack = (target) => {
+  hooks.track = track;
+  hooks.untrack ??= (target) => {
     const token = tokens.get(target);
-    if (token) registry.unregister(token);
+    if (token) registry!.unregister(token);
   };
   return () => {
-    hooks.track = hooks.untrack = undefined;
+    session.on = false;
+    if (hooks.track === track) hooks.track = undefined;
   };
 }

@@ -29,8 +29,9 @@ export function resource<T>(
     async [aenter]() {
       if (state !== "new") throw reused(name);
       state = "open";
-      hooks.track?.(this, this);
-      return (value = await enter());
+      value = await enter();
+      hooks.track?.(this, this); // only once entered: a failed enter has nothing to leak
+      return value;
     },
     async [aexit](failure?: Failure): Promise<false> {
       if (state !== "open")

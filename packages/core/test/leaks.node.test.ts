@@ -13,7 +13,7 @@ function runWithGc(body: string): unknown {
   const script = join(mkdtempSync(join(tmpdir(), "asyncwith-leaks-")), "leaks.mjs");
   writeFileSync(
     script,
-    `import { aenter, asyncWith, detectLeaks, enter, resource } from ${JSON.stringify(core)};
+    `import { aenter, asyncWith, contextManager, detectLeaks, enter, resource } from ${JSON.stringify(core)};
 const warnings = [];
 const warn = (message, at) => warnings.push({ name: /a (\\w+) was entered/.exec(message)?.[1], at: typeof at });
 const collect = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); } };
@@ -46,4 +46,34 @@ await (async () => { const handle = await enter(resource(() => 1, () => {}, "dis
 off();
 await (async () => { await enter(resource(() => 1, () => {}, "untracked")); })();`);
   expect(warnings).toEqual([]);
+});
+
+it("gives no false warning over 10,000 blocks mixing success, failure, failed enters and on/off switching; the real leaks among them are reported", () => {
+  const warnings = runWithGc(`
+const failing = () => { throw new Error("refused"); };
+const managers = [
+  () => resource(() => 1, () => {}, "ok"),
+  () => resource(failing, () => {}, "refusedResource"),
+  () => contextManager(async function* refusedGenerator() { throw new Error("refused"); })(),
+  () => contextManager(async function* generator() { yield 1; })(),
+];
+let off = detectLeaks({ warn });
+for (let i = 0; i < 10_000; i++) {
+  const make = managers[i % managers.length];
+  const kind = Math.floor(i / managers.length) % 4;
+  if (kind === 0) await asyncWith(make(), () => {}).catch(() => {});
+  else if (kind === 1) await asyncWith(make(), () => { throw new Error("block"); }).catch(() => {});
+  else if (kind === 2) await (async () => { const h = await enter(make()); h.ok(); await h[Symbol.asyncDispose](); })().catch(() => {});
+  else await (async () => { const h = await enter(make()); await h[Symbol.asyncDispose](); })().catch(() => {}); // as \`await using\` without ok()
+  if (i % 1000 === 999) { off(); await collect(); off = detectLeaks({ warn }); } // switched off and on again mid-run
+}
+// Three real leaks while on: each reported, once.
+await (async () => { await resource(() => 1, () => {}, "leakedResource")[aenter](); })();
+await (async () => { await contextManager(async function* leakedGenerator() { yield 1; })()[aenter](); })();
+await (async () => { await enter(resource(() => 1, () => {}, "leakedHandle")); })();`);
+  expect((warnings as { name: string }[]).map((w) => w.name).sort()).toEqual([
+    "leakedGenerator",
+    "leakedHandle",
+    "leakedResource",
+  ]);
 });
