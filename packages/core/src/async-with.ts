@@ -1,7 +1,5 @@
-import { replaced } from "./errors.js";
+import { runBlock } from "./block.js";
 import { type ContextValue, type Enterable, type Values, type WithResult, toManager } from "./protocol.js";
-import { hooks } from "./hooks.js";
-import { aenter, aexit } from "./symbols.js";
 
 /** What `asyncWith([m1, m2, …], body)` resolves to: the body's result, or `undefined` where an exit may suppress. */
 export type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends infer M
@@ -27,42 +25,25 @@ export type ManyResult<Ms extends readonly unknown[], R> = Ms[number] extends in
  *   await file.write("one writer at a time\n");
  * });
  */
-export async function asyncWith<const Ms extends readonly Enterable[], R>(
+export function asyncWith<const Ms extends readonly Enterable[], R>(
   managers: Ms,
   body: (values: Values<Ms>) => R,
 ): Promise<ManyResult<Ms, Awaited<R>>>;
-export async function asyncWith<M extends Enterable, R>(
+export function asyncWith<M extends Enterable, R>(
   manager: M,
   body: (value: ContextValue<M>) => R,
 ): Promise<WithResult<M, Awaited<R>>>;
-export async function asyncWith(manager: unknown, body: (value: any) => unknown): Promise<unknown> {
-  if (Array.isArray(manager)) return withAll(manager.map(toManager), body);
-  const m = toManager(manager);
-  const watched = hooks.with?.(m, body); // someone watches: the same steps, reported
-  if (watched) return watched;
-  // Same awaits as a hand-written `await enter(); try { await body() } finally { await exit() }`.
-  const value = await m[aenter]();
-  let result;
-  try {
-    result = await body(value);
-  } catch (error) {
-    let suppress;
-    try {
-      suppress = await m[aexit]({ error });
-    } catch (exitError) {
-      throw replaced(exitError, error);
-    }
-    if (suppress === true) return undefined;
-    throw error;
-  }
-  await m[aexit]();
-  return result;
+export function asyncWith(manager: unknown, body: (value: any) => unknown): Promise<unknown> {
+  // Not async: the block's own promise is returned as is, adding no tick to the one lifecycle.
+  return Array.isArray(manager) ? withAll(manager, body) : runBlock(manager, body);
 }
 
 // Several managers are entered exactly as nested blocks would be: the same rules, by construction.
-function withAll(managers: Enterable[], body: (values: unknown[]) => unknown): unknown {
+// All are checked before the first is entered.
+async function withAll(managers: unknown[], body: (values: unknown[]) => unknown): Promise<unknown> {
+  const checked = managers.map(toManager);
   const values: unknown[] = [];
   const nest = (i: number): unknown =>
-    i === managers.length ? body(values) : asyncWith(managers[i]!, (value) => nest(values.push(value)));
+    i === checked.length ? body(values) : runBlock(checked[i]!, (value) => nest(values.push(value)));
   return nest(0);
 }

@@ -8,7 +8,9 @@ import {
   disposerOf,
   toManager,
 } from "./protocol.js";
+import { enterStep, exitStep } from "./block.js";
 import { hooks } from "./hooks.js";
+import type { Block } from "./observe.js";
 import { aenter, aexit } from "./symbols.js";
 import {
   ADOPT,
@@ -22,6 +24,7 @@ import {
   PY_DISPOSE_SYNC,
   unwind,
   type UnwindOptions,
+  WATCHED,
 } from "./unwind.js";
 
 /** A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`. */
@@ -56,12 +59,14 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   async enterContext<M extends Enterable>(manager: M): Promise<ContextValue<M>> {
     this.#live("enterContext");
     const m = toManager(manager);
-    const watched = hooks.enterContext?.(m, (exit) => this.#entries.push(exit, undefined, MANAGER));
-    if (watched) return watched as Promise<ContextValue<M>>;
-    const value = await m[aenter]();
-    if (this.#disposed) await exitLate(m); // the stack was unwound while entering: don't leak
-    if (m instanceof DisposableManager) this.#entries.push(m.target, m.dispose, m.sync ? PY_DISPOSE_SYNC : PY_DISPOSE);
-    else this.#entries.push(m, undefined, MANAGER);
+    const block = hooks.watch?.open(m);
+    const value = await enterStep(m, block);
+    if (this.#disposed) await exitLate(m, block); // the stack was unwound while entering: don't leak
+    // A watched entry carries its block one slot below, and says so in its kind (unwind.ts).
+    const watched = block ? (this.#entries.push(block), WATCHED) : 0;
+    if (m instanceof DisposableManager)
+      this.#entries.push(m.target, m.dispose, (m.sync ? PY_DISPOSE_SYNC : PY_DISPOSE) + watched);
+    else this.#entries.push(m, undefined, MANAGER + watched);
     return value as ContextValue<M>;
   }
 
@@ -219,10 +224,10 @@ function callable<F>(fn: F, method: string): F {
   return fn;
 }
 
-async function exitLate(m: AsyncContextManager): Promise<never> {
+async function exitLate(m: AsyncContextManager, block: Block | undefined): Promise<never> {
   const error = new ReferenceError(
     "The AsyncExitStack was disposed while enterContext() was entering; the manager was exited again.",
   );
-  await m[aexit]({ error });
+  await exitStep(m, block, { error });
   throw error;
 }

@@ -1,16 +1,24 @@
-// The one place the unobserved paths look for observers: slots that `observe()` fills on its first
-// subscription. Until then (and in every bundle that never imports `observe`) they are empty, so
+// The one place the lifecycle looks for optional steps: slots that `observe()` and `detectLeaks()`
+// fill when first used. Until then (and in every bundle that never imports them) they are empty, so
 // watching costs neither time nor bytes where nobody watches.
-import type { AsyncContextManager } from "./protocol.js";
+import type { Block } from "./observe.js";
+import type { AsyncContextManager, Failure } from "./protocol.js";
+
+/** What the lifecycle (block.ts, unwind.ts) asks of observation: each step of a watched block. */
+export interface Watch {
+  /** Opens a block for `manager` (its `enter` reported), or undefined when no observer is active now. */
+  open(manager: unknown): Block | undefined;
+  /** Awaits the manager's enter, reporting its end or failure. */
+  enter(m: AsyncContextManager, block: Block): Promise<unknown>;
+  /** Runs the body through every observer's `run`, the block current meanwhile. */
+  run<R>(block: Block, body: () => R): R;
+  /** Runs one exit, `call`, reporting its start and the block's outcome; returns what `call` did. */
+  exit(block: Block, failure: Failure | undefined, call: () => unknown): unknown;
+}
 
 export const hooks: {
-  /** asyncWith for one manager, watched; undefined when no observer is active now. */
-  with?: (m: AsyncContextManager, body: (value: unknown) => unknown) => Promise<unknown> | undefined;
-  /** AsyncExitStack.enterContext, watched: `register` takes the exit to push. */
-  enterContext?: (
-    m: AsyncContextManager,
-    register: (exit: AsyncContextManager) => void,
-  ) => Promise<unknown> | undefined;
+  /** Observation, once `observe()` was first called. */
+  watch?: Watch;
   /** While `detectLeaks()` is on: watch `target` (entered, named after `manager`) until untracked. */
   track?: (target: object, manager: unknown) => void;
   /** Its exit ran (or something else now covers it): stop watching. */

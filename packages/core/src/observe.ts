@@ -1,11 +1,15 @@
 // Watching blocks: which manager entered and exited, with what outcome, how long it took, and
-// inside which block. Free when nobody watches: the unobserved paths never reach this module's
-// bookkeeping (one length check), so they keep their microtask ticks and speed.
-import { replaced } from "./errors.js";
-import { hooks } from "./hooks.js";
-import type { AsyncContextManager, Failure } from "./protocol.js";
+// inside which block. This module only reports: the lifecycle itself is block.ts and unwind.ts,
+// which call `hooks.watch` at each step of a watched block. Free when nobody watches: the
+// unwatched path never reaches this module's bookkeeping (one check), so it keeps its ticks.
+//
+// Observing never changes a block: every observer method runs isolated — one that throws (or a
+// `run` that does not run the body exactly once and return what it returned) is reported once and
+// removed, and the block goes on as if it had never been there.
+import { hooks, type Watch } from "./hooks.js";
+import type { Failure } from "./protocol.js";
 import { nameOf } from "./names.js";
-import { aenter, aexit } from "./symbols.js";
+import { aenter } from "./symbols.js";
 
 /** How a block ended: `enter-failed` (no exit ran), or what its exit made of the block's outcome. */
 export type Outcome = "ok" | "error" | "suppressed" | "replaced" | "enter-failed";
@@ -30,7 +34,7 @@ export interface Block {
 
 /**
  * What an observer may watch; every method is optional. A method that throws is reported once
- * (`console.error`) and its observer removed: it never changes a block's outcome.
+ * (`console.error`) and its observer removed: it never changes a block's outcome, value or exits.
  */
 export interface Observer {
   /** A block starts entering. */
@@ -41,7 +45,10 @@ export interface Observer {
   exit?(block: Block): void;
   /** The block is over: `block.outcome`, `block.error`, `block.times`. */
   exited?(block: Block): void;
-  /** Runs the block's body, e.g. inside an OpenTelemetry context or an AsyncLocalStorage store. */
+  /**
+   * Runs the block's body, e.g. inside an OpenTelemetry context or an AsyncLocalStorage store: it
+   * must call `body` once and return what it returned (else it is removed, and the body runs without it).
+   */
   run?<R>(block: Block, body: () => R): R;
   /** The block whose body is running now, for `parent` (an AsyncLocalStorage-backed observer knows). */
   current?(): Block | undefined;
@@ -63,8 +70,7 @@ let syncCurrent: Block | undefined; // the block whose body is running synchrono
 export function observe(observer: Observer): () => void {
   if (observer === null || typeof observer !== "object")
     throw new TypeError("Expected an observer object with enter/entered/exit/exited methods");
-  hooks.with ??= (m, body) => (observing() ? observedWith(m, body) : undefined);
-  hooks.enterContext ??= (m, register) => (observing() ? observedEnter(m, register) : undefined);
+  hooks.watch ??= watch;
   observers.push(observer);
   return () => {
     const at = observers.indexOf(observer);
@@ -72,21 +78,24 @@ export function observe(observer: Observer): () => void {
   };
 }
 
-/** Whether any observer wants events now: the one check on the unobserved path. */
+/** Whether any observer wants events now: the one check a block makes when it opens. */
 export function observing(): boolean {
-  if (observers.length === 0) return false;
-  for (const o of observers) if (!o.active || o.active()) return true;
+  for (const o of [...observers]) if (!o.active || isolated(o, () => o.active!(), false)) return true;
   return false;
 }
 
-function notify(step: "enter" | "entered" | "exit" | "exited", block: Block): void {
-  for (const observer of [...observers]) {
-    try {
-      observer[step]?.(block);
-    } catch (error) {
-      drop(observer, error);
-    }
+/** Calls one observer method; if it throws, the observer is reported, removed, and `fallback` returned. */
+function isolated<R>(observer: Observer, call: () => R, fallback: R): R {
+  try {
+    return call();
+  } catch (error) {
+    drop(observer, error);
+    return fallback;
   }
+}
+
+function notify(step: "enter" | "entered" | "exit" | "exited", block: Block): void {
+  for (const o of [...observers]) isolated(o, () => o[step]?.(block), undefined);
 }
 
 function drop(observer: Observer, error: unknown): void {
@@ -96,116 +105,118 @@ function drop(observer: Observer, error: unknown): void {
   console.error("[asyncwith] an observer threw, and was removed (the block was not affected):", error);
 }
 
-/** Starts a block: its id, name, parent, and the `enter` event. */
-export function opened(manager: unknown): Block {
-  let parent = syncCurrent;
-  for (const o of observers) {
-    if (!o.current) continue;
+/** The steps of a watched block, as the lifecycle (block.ts, unwind.ts) calls them. */
+const watch: Watch = {
+  open(manager) {
+    if (!observing()) return undefined;
+    let parent = syncCurrent;
+    for (const o of [...observers]) if (o.current) parent = isolated(o, () => o.current!(), undefined) ?? parent;
+    const block: Block = { id: ++nextId, name: nameOf(manager), parent, times: { enter: performance.now() } };
+    notify("enter", block);
+    return block;
+  },
+
+  async enter(m, block) {
+    let value: unknown;
     try {
-      parent = o.current() ?? parent;
+      value = await m[aenter]();
     } catch (error) {
+      entered(block, { error });
+      throw error;
+    }
+    entered(block);
+    return value;
+  },
+
+  run(block, body) {
+    let call = body;
+    for (const o of observers) if (o.run) call = wrapRun(o, block, call);
+    const previous = syncCurrent;
+    syncCurrent = block;
+    try {
+      return call();
+    } finally {
+      syncCurrent = previous;
+    }
+  },
+
+  exit(block, failure, call) {
+    block.times.exit = performance.now();
+    block.failure = failure;
+    notify("exit", block);
+    let result: unknown;
+    try {
+      result = call();
+    } catch (error) {
+      exitThrew(block, failure, error);
+      throw error;
+    }
+    if (!result || typeof (result as PromiseLike<unknown>).then !== "function") return exitDone(block, failure, result);
+    return Promise.resolve(result).then(
+      (value) => exitDone(block, failure, value),
+      (error) => {
+        exitThrew(block, failure, error);
+        throw error;
+      },
+    );
+  },
+};
+
+/**
+ * One observer's `run` around `inner`, isolated: it must call `inner` once and return its result.
+ * If it throws, never calls `inner`, or returns something else, it is dropped and the block gets
+ * `inner`'s own outcome (its result, or its very error), `inner` running once all the same.
+ */
+function wrapRun<R>(o: Observer, block: Block, inner: () => R): () => R {
+  return () => {
+    let ran = false;
+    let failed = false;
+    let outcome: unknown;
+    const once = (): R => {
+      ran = true;
+      try {
+        return (outcome = inner()) as R;
+      } catch (error) {
+        failed = true;
+        throw (outcome = error);
+      }
+    };
+    try {
+      const returned = o.run!(block, once);
+      if (ran && !failed && returned === outcome) return returned;
+      drop(o, new TypeError("Expected an observer's run() to return the body's result, got another value"));
+    } catch (error) {
+      if (failed && error === outcome) throw error; // the body's own error, passed through
       drop(o, error);
     }
-  }
-  const block: Block = { id: ++nextId, name: nameOf(manager), parent, times: { enter: performance.now() } };
-  notify("enter", block);
-  return block;
+    if (!ran) return inner();
+    if (failed) throw outcome;
+    return outcome as R;
+  };
 }
 
-export function entered(block: Block, enterError?: { error: unknown }): void {
+function entered(block: Block, enterError?: { error: unknown }): void {
   block.times.entered = performance.now();
   if (enterError) ((block.outcome = "enter-failed"), (block.error = enterError.error));
   notify("entered", block);
   if (enterError) block.times.exited = block.times.entered;
 }
 
-export function exiting(block: Block, failure: Failure | undefined): void {
-  block.times.exit = performance.now();
-  block.failure = failure;
-  notify("exit", block);
-}
-
-export function exited(block: Block, outcome: Outcome, error?: unknown): void {
-  block.times.exited = performance.now();
-  block.outcome = outcome;
-  if (outcome !== "ok") block.error = error;
-  notify("exited", block);
-}
-
-/** Runs `body` as the block's body: through every observer's `run`, with the block as current. */
-export function runBody<R>(block: Block, body: () => R): R {
-  let call = body;
-  for (const o of observers) {
-    if (!o.run) continue;
-    const inner = call;
-    call = () => o.run!(block, inner);
-  }
-  const previous = syncCurrent;
-  syncCurrent = block;
-  try {
-    return call();
-  } finally {
-    syncCurrent = previous;
-  }
-}
-
-/** An exit, watched: reports its start and how the block ended. */
-export async function watchedExit(
-  block: Block,
-  m: AsyncContextManager,
-  failure: Failure | undefined,
-): Promise<unknown> {
-  exiting(block, failure);
-  let result: unknown;
-  try {
-    result = await m[aexit](failure);
-  } catch (exitError) {
-    const error = failure ? replaced(exitError, failure.error) : exitError;
-    exited(block, failure && error !== failure.error ? "replaced" : "error", error);
-    throw exitError;
-  }
+/** The exit finished: the block's outcome from what it saw and what the exit returned. */
+function exitDone(block: Block, failure: Failure | undefined, result: unknown): unknown {
   if (!failure) exited(block, "ok");
   else exited(block, result === true ? "suppressed" : "error", failure.error);
   return result;
 }
 
-/** A watched enter: the block opened, the manager entered, both reported. */
-async function watchedEnter(m: AsyncContextManager): Promise<{ block: Block; value: unknown }> {
-  const block = opened(m);
-  let value: unknown;
-  try {
-    value = await m[aenter]();
-  } catch (error) {
-    entered(block, { error });
-    throw error;
-  }
-  entered(block);
-  return { block, value };
+/** The exit threw: the block's own error rethrown, or a new one that replaced it. */
+function exitThrew(block: Block, failure: Failure | undefined, error: unknown): void {
+  exited(block, failure && error !== failure.error ? "replaced" : "error", error);
 }
 
-/** `AsyncExitStack.enterContext` while someone watches: enter and exit reported as one block. */
-async function observedEnter(m: AsyncContextManager, register: (exit: AsyncContextManager) => void): Promise<unknown> {
-  const { block, value } = await watchedEnter(m);
-  register({ [aexit]: (failure?: Failure) => watchedExit(block, m, failure) } as unknown as AsyncContextManager);
-  return value;
-}
-
-/** `asyncWith` for one manager while someone watches: the same steps, reported. */
-export async function observedWith(m: AsyncContextManager, body: (value: unknown) => unknown): Promise<unknown> {
-  const { block, value } = await watchedEnter(m);
-  let result: unknown;
-  try {
-    result = await runBody(block, () => body(value));
-  } catch (error) {
-    let suppress: unknown;
-    try {
-      suppress = await watchedExit(block, m, { error });
-    } catch (exitError) {
-      throw replaced(exitError, error);
-    }
-    if (suppress === true) return undefined;
-    throw error;
-  }
-  await watchedExit(block, m, undefined);
-  return result;
+function exited(block: Block, outcome: Outcome, error?: unknown): void {
+  block.times.exited = performance.now();
+  block.outcome = outcome;
+  if (outcome !== "ok") block.error = error;
+  notify("exited", block);
 }

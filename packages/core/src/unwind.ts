@@ -1,6 +1,8 @@
+import { exitStep } from "./block.js";
 import { replaced, suppressed } from "./errors.js";
+import { hooks } from "./hooks.js";
+import type { Block } from "./observe.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
-import { aexit } from "./symbols.js";
 
 // An exit stack is one flat array unwound last-in first-out. An entry is either a bare function,
 // called with no arguments (TC39's `defer`, the common case: one slot), or an (a, b, kind) triple
@@ -21,6 +23,11 @@ export const PY_DISPOSE = 6; // Python: b.call(a), awaited when it returns a pro
 export const PY_DISPOSE_SYNC = 7; // Python: b.call(a), result ignored
 export const EXIT = 8; // a(failure): may suppress or replace the error
 export const MANAGER = 9; // a[aexit](failure): likewise
+/**
+ * Added to the kind of an entry that enterContext made while someone watched: its block sits one
+ * slot below the triple, and its exit goes through the watched exit step (block.ts), which reports.
+ */
+export const WATCHED = 16;
 
 /**
  * What exits see when the stack is disposed by `await using` or `disposeAsync()`, which cannot
@@ -55,12 +62,18 @@ export async function unwind(
     let kind = DEFER;
     let target: any = last;
     let detail: any;
+    let block: Block | undefined;
     if (typeof last === "number") {
       kind = last;
       target = entries[top - 2];
       detail = entries[top - 1];
       entries[top - 2] = entries[top - 1] = undefined;
       top -= 3;
+      if (kind >= WATCHED) {
+        kind -= WATCHED;
+        block = entries[top] as Block;
+        entries[top--] = undefined;
+      }
     } else {
       entries[top] = undefined; // release as we go: a million callbacks are freed while unwinding
       top -= 1;
@@ -68,12 +81,14 @@ export async function unwind(
     try {
       if (kind >= EXIT) {
         const seen = pending ?? (blind ? (blinded ??= blindFailure()) : undefined);
-        let result = kind === EXIT ? target(seen) : (target as AsyncContextManager)[aexit](seen);
+        let result = kind === EXIT ? target(seen) : exitStep(target as AsyncContextManager, block, seen);
         if (result && typeof result.then === "function") result = await result;
         if (result === true) pending = undefined;
       } else if (kind >= CALL) {
-        const result = kind === CALL ? (detail ? target(...detail) : target()) : detail.call(target);
-        if (kind !== PY_DISPOSE_SYNC && result && typeof result.then === "function") await result;
+        const result = block
+          ? hooks.watch!.exit(block, pending, () => py(kind, target, detail))
+          : py(kind, target, detail);
+        if (result && typeof (result as PromiseLike<unknown>).then === "function") await result;
       } else if (kind === NULL) {
         needsAwait = true;
       } else {
@@ -98,6 +113,13 @@ export async function unwind(
   entries.length = 0;
   if (rethrow && pending) throw pending.error;
   return pending;
+}
+
+/** Python's cleanups: `callback`'s call, and a disposable's disposer (a sync one's result ignored). */
+function py(kind: number, target: any, detail: any): unknown {
+  if (kind === CALL) return detail ? target(...detail) : target();
+  const result = detail.call(target);
+  return kind === PY_DISPOSE ? result : undefined;
 }
 
 /** The spec's wrapper for a sync disposer under an async hint: result ignored, a throw becomes a rejection. */

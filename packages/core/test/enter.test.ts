@@ -48,6 +48,16 @@ describe("enter() for await using", () => {
     expect(log).toEqual(["begin", "insert a", "rollback"]);
   });
 
+  it("a disposable entered without ok(): its disposer cannot see the failure path, so its own error comes back as is", async () => {
+    const broken = new Error("dispose failed");
+    const run = async () => {
+      await using _ = await enter({
+        [Symbol.asyncDispose]: () => Promise.reject(broken),
+      });
+    };
+    expect(await rejection(run())).toBe(broken);
+  });
+
   it("tells a raw manager's exit that the block failed, with an error that explains why", async () => {
     const log: Log = [];
     {

@@ -11,6 +11,7 @@ import {
   Lock,
   managerName,
   observe,
+  type Observer,
   resource,
   suppress,
   timeout,
@@ -171,6 +172,62 @@ describe("observe()", () => {
       console.error = original;
     }
   });
+
+  it.each([
+    [
+      "active()",
+      {
+        active: () => {
+          throw new Error("observer bug");
+        },
+      },
+    ],
+    [
+      "current()",
+      {
+        current: () => {
+          throw new Error("observer bug");
+        },
+      },
+    ],
+    [
+      "run() before the body",
+      {
+        run: () => {
+          throw new Error("observer bug");
+        },
+      },
+    ],
+    [
+      "run() after the body",
+      {
+        run: (_b: unknown, body: () => unknown) => {
+          const result = body();
+          void result;
+          throw new Error("observer bug");
+        },
+      },
+    ],
+    ["run() returning something else", { run: () => "not the body's result" }],
+  ] as const)(
+    "an observer whose %s misbehaves is reported once and removed; the block runs once, as unwatched",
+    async (_what, bad) => {
+      const reported: unknown[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => void reported.push(args[1]);
+      try {
+        stops.push(observe(bad as Observer));
+        let runs = 0;
+        const failure = new Error("block");
+        expect(await asyncWith(new Lock(), () => (runs++, 42))).toBe(42);
+        await expect(asyncWith(new Lock(), () => (runs++, Promise.reject(failure)))).rejects.toBe(failure);
+        expect(runs).toBe(2);
+        expect(reported).toHaveLength(1);
+      } finally {
+        console.error = original;
+      }
+    },
+  );
 
   it("costs no microtask tick once nobody watches, and stops reporting after unsubscribe", async () => {
     const m = { [aenter]: async () => 1, [aexit]: async () => false };

@@ -1,0 +1,43 @@
+// The one lifecycle of a block — enter, body, exit — for asyncWith, AsyncExitStack.enterContext
+// and so enter(). asyncWith runs all three here; a stack runs the enter here and its exits in its
+// unwinder (unwind.ts), through the same exit step. Observation is an optional step of each: a
+// block is opened only while an observer is active (`hooks.watch`), and without one every step is
+// the bare call, so the unwatched path awaits exactly what hand-written code would.
+import { replaced } from "./errors.js";
+import { hooks } from "./hooks.js";
+import type { Block } from "./observe.js";
+import { type AsyncContextManager, type Failure, toManager } from "./protocol.js";
+import { aenter, aexit } from "./symbols.js";
+
+/** The manager's enter: its value, or a promise of it. Watched, its end is reported. */
+export const enterStep = (m: AsyncContextManager, block: Block | undefined): unknown =>
+  block ? hooks.watch!.enter(m, block) : m[aenter]();
+
+/** The manager's exit, seeing `failure`. Watched, its start and the block's outcome are reported. */
+export const exitStep = (m: AsyncContextManager, block: Block | undefined, failure?: Failure): unknown =>
+  block ? hooks.watch!.exit(block, failure, () => m[aexit](failure)) : m[aexit](failure);
+
+/**
+ * enter → body → exit, on every path: the body's result, or `undefined` when the exit suppressed
+ * its error; an exit that throws replaces the body's error (which stays reachable as its cause).
+ */
+export async function runBlock(manager: unknown, body: (value: unknown) => unknown): Promise<unknown> {
+  const m = toManager(manager); // in here, a refused manager is a rejection like every other failure
+  const block = hooks.watch?.open(m);
+  const value = await enterStep(m, block);
+  let result;
+  try {
+    result = await (block ? hooks.watch!.run(block, () => body(value)) : body(value));
+  } catch (error) {
+    let suppress;
+    try {
+      suppress = await exitStep(m, block, { error });
+    } catch (exitError) {
+      throw replaced(exitError, error);
+    }
+    if (suppress === true) return undefined;
+    throw error;
+  }
+  await exitStep(m, block);
+  return result;
+}
