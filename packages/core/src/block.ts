@@ -6,12 +6,17 @@
 import { replaced } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { Block } from "./observe.js";
-import { type AsyncContextManager, type Failure, toManager } from "./protocol.js";
+import { type AsyncContextManager, type EnterOptions, type Failure, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
-/** The manager's enter: its value, or a promise of it. Watched, its end is reported. */
-export const enterStep = (m: AsyncContextManager, block: Block | undefined): unknown =>
-  block ? hooks.watch!.enter(m, block) : m[aenter]();
+/**
+ * The manager's enter, with the caller's options: its value, or a promise of it. A signal that has
+ * already aborted stops it before it starts. Watched, its end is reported.
+ */
+export const enterStep = (m: AsyncContextManager, block: Block | undefined, options?: EnterOptions): unknown => {
+  options?.signal?.throwIfAborted();
+  return block ? hooks.watch!.enter(m, block, options) : m[aenter](options);
+};
 
 /** The manager's exit, seeing `failure`. Watched, its start and the block's outcome are reported. */
 export const exitStep = (m: AsyncContextManager, block: Block | undefined, failure?: Failure): unknown =>
@@ -21,10 +26,14 @@ export const exitStep = (m: AsyncContextManager, block: Block | undefined, failu
  * enter → body → exit, on every path: the body's result, or `undefined` when the exit suppressed
  * its error; an exit that throws replaces the body's error (which stays reachable as its cause).
  */
-export async function runBlock(manager: unknown, body: (value: unknown) => unknown): Promise<unknown> {
+export async function runBlock(
+  manager: unknown,
+  body: (value: unknown) => unknown,
+  options?: EnterOptions,
+): Promise<unknown> {
   const m = toManager(manager); // in here, a refused manager is a rejection like every other failure
   const block = hooks.watch?.open(m);
-  const value = await enterStep(m, block);
+  const value = await enterStep(m, block, options);
   let result;
   try {
     result = await (block ? hooks.watch!.run(block, () => body(value)) : body(value));

@@ -4,6 +4,7 @@ import {
   type AsyncContextManager,
   type ContextValue,
   type Enterable,
+  type EnterOptions,
   type ExitType,
   type Failure,
   type Values,
@@ -40,7 +41,7 @@ export function exitWithin<M extends Enterable>(
   const name = options.name ?? nameOf(manager);
   return {
     [managerName]: name,
-    [aenter]: () => m[aenter]() as ContextValue<M>,
+    [aenter]: (enterOptions?: EnterOptions) => m[aenter](enterOptions) as ContextValue<M>,
     async [aexit](failure?: Failure) {
       const controller = new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -88,12 +89,12 @@ export function concurrently<const Ms extends readonly Enterable[]>(
   let entered: AsyncContextManager[] = [];
   return {
     [managerName]: "concurrently",
-    async [aenter]() {
+    async [aenter](enterOptions?: EnterOptions) {
       const failures: unknown[] = [];
       const values = await Promise.all(
         ms.map((m) =>
           Promise.resolve()
-            .then(() => m[aenter]())
+            .then(() => m[aenter](enterOptions))
             .then(
               (value) => ({ ok: true as const, value }),
               (error: unknown) => (failures.push(error), { ok: false as const }),

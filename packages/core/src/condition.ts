@@ -58,8 +58,8 @@ export class Condition implements AsyncContextManager<void, false> {
     while (this.#waiters.wakeOne());
   }
 
-  [aenter](): Promise<void> {
-    return this.lock.acquire();
+  [aenter](options?: AcquireOptions): Promise<void> {
+    return this.lock.acquire(options);
   }
 
   [aexit](): false {

@@ -1,6 +1,6 @@
 import { AsyncExitStack } from "./exit-stack.js";
 import { hooks } from "./hooks.js";
-import type { ContextValue, Enterable } from "./protocol.js";
+import type { ContextValue, Enterable, EnterOptions } from "./protocol.js";
 
 /** A manager entered for `await using`: its value, and `ok()` to mark the block as successful. */
 export interface Entered<T> extends AsyncDisposable {
@@ -17,6 +17,7 @@ export interface Entered<T> extends AsyncDisposable {
  * Enters a manager for use with `await using`. A disposer never learns whether the block threw,
  * so the exit takes the failure path (rollback) unless `ok()` was called: call it as the block's
  * last statement. Plain disposables need no `enter()`: `await using` takes them directly.
+ * `options.signal` goes to the manager's enter (see `asyncWith`).
  *
  * @example
  * {
@@ -25,11 +26,14 @@ export interface Entered<T> extends AsyncDisposable {
  *   tx.ok(); // commit; if anything above threw, the transaction rolls back
  * }
  */
-export async function enter<M extends Enterable>(manager: M): Promise<Entered<ContextValue<M>>> {
+export async function enter<M extends Enterable>(
+  manager: M,
+  options?: EnterOptions,
+): Promise<Entered<ContextValue<M>>> {
   // One entered manager on its own exit stack: the stack already knows how to exit blind (the
   // failure path, its own sentinel never thrown at you) or on success, and disposables as such.
   const stack = new AsyncExitStack();
-  const value = await stack.enterContext(manager);
+  const value = await stack.enterContext(manager, options);
   let marked = false;
   const handle: Entered<ContextValue<M>> = {
     value,

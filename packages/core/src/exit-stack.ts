@@ -4,6 +4,7 @@ import {
   type ContextValue,
   DisposableManager,
   type Enterable,
+  type EnterOptions,
   type Failure,
   disposerOf,
   toManager,
@@ -54,13 +55,14 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
 
   /**
    * Enters `manager` and registers its exit, only once the enter succeeded. Resolves to its value.
+   * `options.signal` goes to the enter (see `asyncWith`).
    * @example const db = await stack.enterContext(connection(url));
    */
-  async enterContext<M extends Enterable>(manager: M): Promise<ContextValue<M>> {
+  async enterContext<M extends Enterable>(manager: M, options?: EnterOptions): Promise<ContextValue<M>> {
     this.#live("enterContext");
     const m = toManager(manager);
     const block = hooks.watch?.open(m);
-    const value = await enterStep(m, block);
+    const value = await enterStep(m, block, options);
     if (this.#disposed) await exitLate(m, block); // the stack was unwound while entering: don't leak
     // A watched entry carries its block one slot below, and says so in its kind (unwind.ts).
     const watched = block ? (this.#entries.push(block), WATCHED) : 0;

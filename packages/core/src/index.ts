@@ -4,6 +4,7 @@ export type {
   AsyncContextManager,
   ContextValue,
   Enterable,
+  EnterOptions,
   ExitOptions,
   ExitType,
   Failure,

@@ -116,10 +116,10 @@ const watch: Watch = {
     return block;
   },
 
-  async enter(m, block) {
+  async enter(m, block, options) {
     let value: unknown;
     try {
-      value = await m[aenter]();
+      value = await m[aenter](options);
     } catch (error) {
       entered(block, { error });
       throw error;

@@ -11,14 +11,26 @@ export type Failure = { readonly error: unknown };
 export interface AsyncContextManager<T = unknown, Exit = boolean | void> {
   /** What it is called in traces and errors (optional; see `managerName`). */
   readonly [managerName]?: string;
-  /** Enters: acquires the resource; what it gives (or resolves to) is the block's value. */
-  [aenter](): T | PromiseLike<T>;
+  /**
+   * Enters: acquires the resource; what it gives (or resolves to) is the block's value.
+   * `options.signal`, when given, says when to give up waiting (a lock, a pool, a connection): an
+   * enter that waits listens, and rejects with `signal.reason` without holding anything.
+   */
+  [aenter](options?: EnterOptions): T | PromiseLike<T>;
   /**
    * Exits: `failure` is `undefined` when the block succeeded, else `{ error }`. Returning exactly
    * `true` suppresses that error; throwing replaces it (the two meet as a `SuppressedError`, by
    * the rules in the core README). `options.signal`, when given, is the exits' deadline.
    */
   [aexit](failure?: Failure, options?: ExitOptions): Exit | PromiseLike<Exit>;
+}
+
+/**
+ * What an enter may be given: `signal` aborts when whoever enters stops waiting for it — a timeout
+ * or a task group around the block, passed on with `asyncWith(m, body, { signal })`.
+ */
+export interface EnterOptions {
+  signal?: AbortSignal;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { expected, reused } from "./errors.js";
-import type { AsyncContextManager, Failure } from "./protocol.js";
+import type { AsyncContextManager, EnterOptions, Failure } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
 /**
  * A single-use manager from two functions, without a generator: `enter()` gives the value and
  * `exit(value, failure)` releases it on every path, seeing whether the block failed (`failure` is
- * `undefined` on success, `{ error }` otherwise). The block's error always propagates: `exit` cannot
+ * `undefined` on success, `{ error }` otherwise). `enter` gets the enter's options: a `signal` to
+ * give up waiting on (see `asyncWith`). The block's error always propagates: `exit` cannot
  * suppress it (throwing from `exit` replaces it, as for every exit that sees the failure). `name`
  * appears in the error a second enter gives.
  *
@@ -15,8 +16,10 @@ import { aenter, aexit, managerName } from "./symbols.js";
  *   resource(() => connect(url), (conn, failure) => (failure ? conn.destroy() : conn.close()), "connection");
  * await asyncWith(connection(url), (conn) => conn.query("select 1"));
  */
+const NO_OPTIONS: EnterOptions = Object.freeze({});
+
 export function resource<T>(
-  enter: () => T | PromiseLike<T>,
+  enter: (options: EnterOptions) => T | PromiseLike<T>,
   exit: (value: T, failure?: Failure) => unknown,
   name = "resource",
 ): AsyncContextManager<T, false> {
@@ -26,10 +29,10 @@ export function resource<T>(
   let value: T;
   return {
     [managerName]: name,
-    async [aenter]() {
+    async [aenter](options?: EnterOptions) {
       if (state !== "new") throw reused(name);
       state = "open";
-      value = await enter();
+      value = await enter(options ?? NO_OPTIONS);
       hooks.track?.(this, this); // only once entered: a failed enter has nothing to leak
       return value;
     },

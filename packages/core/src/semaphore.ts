@@ -59,8 +59,9 @@ export class Semaphore implements AsyncContextManager<void, false> {
     if (!this.#waiters.wakeOne()) this.#value++;
   }
 
-  [aenter](): Promise<void> {
-    return this.acquire();
+  /** `acquire(options)`: the block holds one permit; `options.signal` gives up waiting for it. */
+  [aenter](options?: AcquireOptions): Promise<void> {
+    return this.acquire(options);
   }
 
   [aexit](): false {

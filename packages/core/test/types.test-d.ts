@@ -126,3 +126,24 @@ describe("resource", () => {
     expectTypeOf(await asyncWith(m, (v) => v.port)).toEqualTypeOf<number>();
   });
 });
+
+describe("enter options (cancellable enters)", () => {
+  it("asyncWith, enterContext and enter() take { signal }; [aenter] and resource's enter receive it", async () => {
+    const { resource } = await import("../src/index.ts");
+    const signal = new AbortController().signal;
+    const m = resource(
+      (options) => {
+        expectTypeOf(options.signal).toEqualTypeOf<AbortSignal | undefined>();
+        return 1;
+      },
+      () => {},
+    );
+    expectTypeOf(asyncWith(m, (v) => v, { signal })).resolves.toEqualTypeOf<number>();
+    expectTypeOf(asyncWith([m, m], ([a, b]) => a + b, { signal })).resolves.toEqualTypeOf<number>();
+    expectTypeOf(new AsyncExitStack().enterContext(m, { signal })).resolves.toEqualTypeOf<number>();
+    expectTypeOf(enter(m, { signal })).resolves.toEqualTypeOf<Entered<number>>();
+    expectTypeOf<AsyncContextManager[typeof aenter]>().parameters.toEqualTypeOf<[options?: { signal?: AbortSignal }]>();
+    // @ts-expect-error the options are an object with a signal, not a signal
+    void asyncWith(m, (v) => v, signal);
+  });
+});
