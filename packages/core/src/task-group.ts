@@ -1,5 +1,6 @@
 import { causedBy, expected } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
+import { propagate } from "./propagate.js";
 import { aenter, aexit } from "./symbols.js";
 
 /** Options of `new TaskGroup()`: an outer signal that cancels the group. */
@@ -113,11 +114,12 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     return false;
   }
 
-  readonly #follow = (): void => {
-    if (this.#controller.signal.aborted) return;
-    this.#stopped = "outer";
-    this.#controller.abort(this.#outer!.reason);
-  };
+  readonly #follow = (): void =>
+    propagate(() => {
+      if (this.#controller.signal.aborted) return;
+      this.#stopped = "outer";
+      this.#controller.abort(this.#outer!.reason);
+    });
 
   #settled(error?: unknown, failed = false): void {
     this.#pending--;

@@ -1,5 +1,6 @@
 import { causedBy, expected, reused } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
+import { propagate } from "./propagate.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
 /** Raised by a timeout's exit when its deadline passed and the block failed because of it. */
@@ -94,7 +95,7 @@ function deadlineScope(
     expired = true;
     controller.abort(new DOMException("The operation timed out.", "TimeoutError"));
   };
-  const follow = () => controller.abort(outer!.reason);
+  const follow = () => propagate(() => controller.abort(outer!.reason));
   const schedule = () => {
     clearTimeout(timer);
     if (deadline !== null && state === "open") timer = setTimeout(fire, Math.max(0, deadline - performance.now()));

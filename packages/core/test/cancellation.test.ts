@@ -350,3 +350,26 @@ describe("singleError", () => {
     expect(singleError(error)).toBeInstanceOf(NotFound);
   });
 });
+
+describe("abort propagation is iterative", () => {
+  it.each([
+    ["timeouts", (signal: AbortSignal) => timeout(null, { signal })],
+    ["task groups", (signal: AbortSignal) => new TaskGroup({ signal })],
+  ] as const)(
+    "10,000 nested %s abort without overflowing the stack, every block settling with the outer reason",
+    async (_kind, scope) => {
+      const outer = new AbortController();
+      const reason = new Error("user went away");
+      let innermost: AbortSignal | undefined;
+      const nest = (depth: number, signal: AbortSignal): Promise<unknown> =>
+        depth === 0
+          ? ((innermost = signal), never(signal))
+          : asyncWith(scope(signal), (s) => nest(depth - 1, s.signal));
+      const running = nest(10_000, outer.signal);
+      await expect.poll(() => innermost).toBeDefined(); // every scope entered
+      outer.abort(reason);
+      expect(await rejection(running)).toBe(reason);
+      expect(innermost!.reason).toBe(reason);
+    },
+  );
+});
