@@ -101,9 +101,9 @@ export function replaced(next: unknown, previous: unknown): unknown {
 
 /** Whether `error` is `reason`, or reaches it through its `cause` chain (a wrapped abort). */
 export function causedBy(error: unknown, reason: unknown): boolean {
-  for (let e = error, depth = 0; e != null && depth < 100; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e === reason) return true;
-    if (typeof e !== "object") return false;
+  for (let e = error, depth = 0; depth < 100; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e === reason) return true; // a null or undefined reason is a reason too
+    if (e === null || typeof e !== "object") return false;
   }
   return false;
 }

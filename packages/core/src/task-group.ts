@@ -33,8 +33,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
   #pending = 0;
   #errors: unknown[] = [];
   #drained: (() => void) | undefined;
-  /** Why the group was stopped from outside its tasks: the outer signal, or cancel(). */
-  #stopped: "outer" | "cancel" | undefined;
 
   constructor(options: TaskGroupOptions = {}) {
     const signal = options?.signal;
@@ -82,7 +80,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
    */
   cancel(reason: unknown = new DOMException("The TaskGroup was cancelled.", "AbortError")): void {
     if (this.#controller.signal.aborted) return;
-    this.#stopped = "cancel";
     this.#controller.abort(reason);
   }
 
@@ -105,11 +102,13 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     this.#outer?.removeEventListener("abort", this.#follow);
     if (this.#errors.length)
       throw new AggregateError(this.#errors, `${this.#errors.length} of the TaskGroup's tasks (or its block) failed`);
-    const reason = this.#controller.signal.reason;
-    // Cancelled from outside: the cancellation itself goes on to whoever owns the outer signal.
-    if (this.#stopped === "outer") {
-      if (failure && causedBy(failure.error, reason)) return false;
-      throw reason;
+    // Cancelled from outside — also when cancel() or a failure had already stopped the group, and
+    // the outer abort came during the clean-up: the cancellation goes on to whoever owns the outer
+    // signal, never lost (CPython gh-155433).
+    const outer = this.#outer;
+    if (outer?.aborted) {
+      if (failure && causedBy(failure.error, outer.reason)) return false;
+      throw outer.reason;
     }
     return false;
   }
@@ -117,7 +116,6 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
   readonly #follow = (): void =>
     propagate(() => {
       if (this.#controller.signal.aborted) return;
-      this.#stopped = "outer";
       this.#controller.abort(this.#outer!.reason);
     });
 

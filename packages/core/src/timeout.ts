@@ -132,8 +132,12 @@ function deadlineScope(
       state = "closed";
       clearTimeout(timer);
       outer?.removeEventListener("abort", follow);
+      const ours = expired && !!failure && causedBy(failure.error, controller.signal.reason);
+      // An outer cancellation is never lost: when the outer signal aborted — even after our own
+      // deadline fired first — a block that ended normally or by our expiry gives its reason on.
+      if (outer?.aborted && (!failure || ours)) throw outer.reason;
       // Only our own deadline converts: an outer abort or another scope's passes through unchanged.
-      if (!expired || !failure || !causedBy(failure.error, controller.signal.reason)) return false;
+      if (!ours) return false;
       if (moveOn) return true;
       throw new TimeoutError("The block did not finish before its deadline.", { cause: controller.signal.reason });
     },

@@ -10,6 +10,7 @@ import {
   exitWithin,
   type Failure,
   moveOnAfter,
+  moveOnAt,
   singleError,
   TaskGroup,
   timeout,
@@ -372,4 +373,69 @@ describe("abort propagation is iterative", () => {
       expect(innermost!.reason).toBe(reason);
     },
   );
+});
+
+describe("an outer cancellation is never lost (CPython gh-155433)", () => {
+  const swallowed = (signal: AbortSignal) => untilAborted(signal).catch(() => {});
+
+  it("after group.cancel(), an outer deadline that fires during the tasks' clean-up still raises TimeoutError", async () => {
+    const error = await rejection(
+      asyncWith(timeout(1), ({ signal: deadline }) =>
+        asyncWith(new TaskGroup({ signal: deadline }), (group) => {
+          group.spawn(async (signal) => {
+            try {
+              await never(signal);
+            } finally {
+              await swallowed(deadline); // the clean-up outlasts the outer deadline
+            }
+          });
+          group.cancel();
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("after an inner move-on fired first, an outer deadline during clean-up still raises TimeoutError", async () => {
+    const error = await rejection(
+      asyncWith(timeout(5), ({ signal: deadline }) =>
+        asyncWith(moveOnAt(performance.now(), { signal: deadline }), async ({ signal }) => {
+          try {
+            await never(signal);
+          } finally {
+            await swallowed(deadline);
+          }
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+  });
+
+  it("an outer abort after cancel(): the group rethrows the outer reason itself", async () => {
+    const outer = new AbortController();
+    const reason = new Error("user went away");
+    const error = await rejection(
+      asyncWith(new TaskGroup({ signal: outer.signal }), (group) => {
+        group.spawn(async (signal) => {
+          try {
+            await never(signal);
+          } finally {
+            outer.abort(reason);
+          }
+        });
+        group.cancel();
+      }),
+    );
+    expect(error).toBe(reason);
+  });
+
+  it("a null reason is a reason like any other: tasks stopped by cancel(null) are not failures", async () => {
+    expect(
+      await asyncWith(new TaskGroup(), (group) => {
+        group.spawn((signal) => never(signal));
+        group.cancel(null);
+        return "done";
+      }),
+    ).toBe("done");
+  });
 });
