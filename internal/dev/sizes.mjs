@@ -19,10 +19,10 @@ export const sizes = [
   {
     label: "core: asyncWith + contextManager + AsyncExitStack",
     exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
-    budget: 3300,
+    budget: 3320,
     goal: 1536,
-  }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options (#21): to be won back
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8030 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation (#21): to be won back
+  }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8080 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
   {
     label: "@asyncwith/browser, beyond core",
     exports: { [dist("browser")]: "*" },

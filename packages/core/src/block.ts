@@ -6,7 +6,7 @@
 import { replaced } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { Block } from "./observe.js";
-import { type AsyncContextManager, type EnterOptions, type Failure, toManager } from "./protocol.js";
+import { type AsyncContextManager, type EnterOptions, type ExitOptions, type Failure, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
 /**
@@ -18,9 +18,17 @@ export const enterStep = (m: AsyncContextManager, block: Block | undefined, opti
   return block ? hooks.watch!.enter(m, block, options) : m[aenter](options);
 };
 
-/** The manager's exit, seeing `failure`. Watched, its start and the block's outcome are reported. */
-export const exitStep = (m: AsyncContextManager, block: Block | undefined, failure?: Failure): unknown =>
-  block ? hooks.watch!.exit(block, failure, () => m[aexit](failure)) : m[aexit](failure);
+/**
+ * The manager's exit, seeing `failure`, with the options of whoever runs it (a deadline's signal).
+ * Watched, its start and the block's outcome are reported.
+ */
+export const exitStep = (
+  m: AsyncContextManager,
+  block: Block | undefined,
+  failure?: Failure,
+  options?: ExitOptions,
+): unknown =>
+  block ? hooks.watch!.exit(block, failure, () => m[aexit](failure, options)) : m[aexit](failure, options);
 
 /**
  * enter → body → exit, on every path: the body's result, or `undefined` when the exit suppressed

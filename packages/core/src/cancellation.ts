@@ -5,6 +5,7 @@ import {
   type ContextValue,
   type Enterable,
   type EnterOptions,
+  type ExitOptions,
   type ExitType,
   type Failure,
   type Values,
@@ -42,8 +43,13 @@ export function exitWithin<M extends Enterable>(
   return {
     [managerName]: name,
     [aenter]: (enterOptions?: EnterOptions) => m[aenter](enterOptions) as ContextValue<M>,
-    async [aexit](failure?: Failure) {
+    async [aexit](failure?: Failure, exitOptions?: ExitOptions) {
       const controller = new AbortController();
+      // An outer deadline (exitWithin around exitWithin, or around a stack) hurries this exit too.
+      const outer = exitOptions?.signal;
+      const follow = () => controller.abort(outer!.reason);
+      if (outer?.aborted) follow();
+      else outer?.addEventListener("abort", follow, { once: true });
       let timer: ReturnType<typeof setTimeout> | undefined;
       const deadline = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -58,6 +64,7 @@ export function exitWithin<M extends Enterable>(
         return ((await Promise.race([exit, deadline])) === true) as ExitType<M>;
       } finally {
         clearTimeout(timer);
+        outer?.removeEventListener("abort", follow);
       }
     },
   };

@@ -5,6 +5,7 @@ import {
   DisposableManager,
   type Enterable,
   type EnterOptions,
+  type ExitOptions,
   type Failure,
   disposerOf,
   toManager,
@@ -28,8 +29,11 @@ import {
   WATCHED,
 } from "./unwind.js";
 
-/** A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`. */
-export type ExitCallback = (failure?: Failure) => boolean | void | PromiseLike<boolean | void>;
+/**
+ * A `push` callback: sees the failure (or `undefined`) and may suppress it by returning `true`.
+ * `options` are the stack's own exit options (a deadline's signal, see `exitWithin`).
+ */
+export type ExitCallback = (failure?: Failure, options?: ExitOptions) => boolean | void | PromiseLike<boolean | void>;
 
 /**
  * Python's `contextlib.AsyncExitStack` and TC39's `AsyncDisposableStack` in one: a LIFO stack of
@@ -188,9 +192,12 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     return this;
   }
 
-  /** Unwinds every registered exit, last in first out, each seeing the failure as it stands then. */
-  async [aexit](failure?: Failure): Promise<boolean> {
-    const left = await this.#close(failure, {});
+  /**
+   * Unwinds every registered exit, last in first out, each seeing the failure as it stands then.
+   * `options` (a deadline's signal, see `exitWithin`) goes to every exit that sees failures.
+   */
+  async [aexit](failure?: Failure, options?: ExitOptions): Promise<boolean> {
+    const left = await this.#close(failure, { exit: options });
     if (!left) return !!failure;
     if (failure && left.error === failure.error) return false;
     throw left.error;

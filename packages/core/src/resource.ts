@@ -1,5 +1,5 @@
 import { expected, reused } from "./errors.js";
-import type { AsyncContextManager, EnterOptions, Failure } from "./protocol.js";
+import type { AsyncContextManager, EnterOptions, ExitOptions, Failure } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
@@ -7,7 +7,8 @@ import { aenter, aexit, managerName } from "./symbols.js";
  * A single-use manager from two functions, without a generator: `enter()` gives the value and
  * `exit(value, failure)` releases it on every path, seeing whether the block failed (`failure` is
  * `undefined` on success, `{ error }` otherwise). `enter` gets the enter's options: a `signal` to
- * give up waiting on (see `asyncWith`). The block's error always propagates: `exit` cannot
+ * give up waiting on (see `asyncWith`); `exit` gets the exit's: a `signal` that aborts when whoever
+ * runs the exit stops waiting (see `exitWithin`). The block's error always propagates: `exit` cannot
  * suppress it (throwing from `exit` replaces it, as for every exit that sees the failure). `name`
  * appears in the error a second enter gives.
  *
@@ -20,7 +21,7 @@ const NO_OPTIONS: EnterOptions = Object.freeze({});
 
 export function resource<T>(
   enter: (options: EnterOptions) => T | PromiseLike<T>,
-  exit: (value: T, failure?: Failure) => unknown,
+  exit: (value: T, failure?: Failure, options?: ExitOptions) => unknown,
   name = "resource",
 ): AsyncContextManager<T, false> {
   if (typeof enter !== "function" || typeof exit !== "function")
@@ -36,14 +37,14 @@ export function resource<T>(
       hooks.track?.(this, this); // only once entered: a failed enter has nothing to leak
       return value;
     },
-    async [aexit](failure?: Failure): Promise<false> {
+    async [aexit](failure?: Failure, options?: ExitOptions): Promise<false> {
       if (state !== "open")
         throw new TypeError(
           `Expected an entered ${name}() manager to exit, got one that was ${state === "new" ? "never entered" : "already exited"}`,
         );
       state = "closed";
       hooks.untrack?.(this);
-      await exit(value, failure);
+      await exit(value, failure, options ?? NO_OPTIONS);
       return false;
     },
   };

@@ -2,7 +2,7 @@ import { exitStep } from "./block.js";
 import { replaced, suppressed } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { Block } from "./observe.js";
-import type { AsyncContextManager, Failure } from "./protocol.js";
+import type { AsyncContextManager, ExitOptions, Failure } from "./protocol.js";
 
 // An exit stack is one flat array unwound last-in first-out. An entry is either a bare function,
 // called with no arguments (TC39's `defer`, the common case: one slot), or an (a, b, kind) triple
@@ -47,12 +47,14 @@ export interface UnwindOptions {
   blind?: boolean;
   /** Reject with what is left in flight, instead of resolving to it. */
   rethrow?: boolean;
+  /** The options the stack's own exit was given (a deadline's signal): passed to every exit that sees failures. */
+  exit?: ExitOptions;
 }
 
 export async function unwind(
   entries: unknown[],
   pending: Failure | undefined,
-  { blind, rethrow }: UnwindOptions,
+  { blind, rethrow, exit }: UnwindOptions,
 ): Promise<Failure | undefined> {
   let blinded: Failure | undefined;
   let needsAwait = false;
@@ -81,7 +83,7 @@ export async function unwind(
     try {
       if (kind >= EXIT) {
         const seen = pending ?? (blind ? (blinded ??= blindFailure()) : undefined);
-        let result = kind === EXIT ? target(seen) : exitStep(target as AsyncContextManager, block, seen);
+        let result = kind === EXIT ? target(seen, exit) : exitStep(target as AsyncContextManager, block, seen, exit);
         if (result && typeof result.then === "function") result = await result;
         if (result === true) pending = undefined;
       } else if (kind >= CALL) {

@@ -5,12 +5,15 @@ import { describe, expect, it } from "vitest";
 import {
   aenter,
   aexit,
+  AsyncExitStack,
   asyncWith,
   concurrently,
   exitWithin,
+  type ExitOptions,
   type Failure,
   moveOnAfter,
   moveOnAt,
+  resource,
   singleError,
   TaskGroup,
   timeout,
@@ -239,6 +242,37 @@ describe("exitWithin", () => {
     const error = await rejection(asyncWith(exitWithin(5, stuck(log)), () => Promise.reject(cancelled)));
     expect(log).toEqual(["exit saw a failure, signal given: true"]);
     expect((error as Error).cause).toBe(cancelled);
+  });
+
+  it("its deadline reaches every exit inside: resource()'s release, a stack's callbacks and entered managers, a nested exitWithin", async () => {
+    const hurried: string[] = [];
+    /** An exit that waits until its signal aborts (a release cut short), then says whose it was. */
+    const hurry = (who: string, options?: ExitOptions) =>
+      options?.signal ? untilAborted(options.signal).catch(() => void hurried.push(who)) : Promise.resolve();
+    const release = resource(
+      () => "conn",
+      (_conn, _failure, options) => hurry("resource", options),
+      "conn",
+    );
+    const entered = { [aenter]: () => 1, [aexit]: (_f?: Failure, options?: ExitOptions) => hurry("manager", options) };
+    const error = await rejection(
+      asyncWith(exitWithin(5, new AsyncExitStack()), async (stack) => {
+        await stack.enterContext(release);
+        await stack.enterContext(entered);
+        stack.push((_failure, options) => hurry("callback", options));
+        await stack.enterContext(
+          exitWithin(
+            60_000,
+            resource(
+              () => 1,
+              (_v, _f, options) => hurry("nested", options),
+            ),
+          ),
+        );
+      }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    await expect.poll(() => [...hurried].sort()).toEqual(["callback", "manager", "nested", "resource"]);
   });
 
   it("is transparent for an exit that finishes in time, suppression included", async () => {
