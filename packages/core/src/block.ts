@@ -13,9 +13,12 @@ import { aenter, aexit } from "./symbols.js";
  * The manager's enter, with the caller's options: its value, or a promise of it. A signal that has
  * already aborted stops it before it starts. Watched, its end is reported.
  */
-export const enterStep = (m: AsyncContextManager, block: Block | undefined, options?: EnterOptions): unknown => {
+export const enterStep = (m: AsyncContextManager, block: Block | undefined, options?: EnterOptions): unknown =>
+  block ? hooks.watch!.enter(block, () => enter(m, options)) : enter(m, options);
+
+const enter = (m: AsyncContextManager, options: EnterOptions | undefined): unknown => {
   options?.signal?.throwIfAborted();
-  return block ? hooks.watch!.enter(m, block, options) : m[aenter](options);
+  return m[aenter](options);
 };
 
 /**

@@ -2,14 +2,14 @@
 // fill when first used. Until then (and in every bundle that never imports them) they are empty, so
 // watching costs neither time nor bytes where nobody watches.
 import type { Block } from "./observe.js";
-import type { AsyncContextManager, EnterOptions, Failure } from "./protocol.js";
+import type { Failure } from "./protocol.js";
 
 /** What the lifecycle (block.ts, unwind.ts) asks of observation: each step of a watched block. */
 export interface Watch {
   /** Opens a block for `manager` (its `enter` reported), or undefined when no observer is active now. */
   open(manager: unknown): Block | undefined;
-  /** Awaits the manager's enter, reporting its end or failure. */
-  enter(m: AsyncContextManager, block: Block, options: EnterOptions | undefined): Promise<unknown>;
+  /** Awaits the manager's enter, `call`, reporting its end or failure. */
+  enter(block: Block, call: () => unknown): Promise<unknown>;
   /** Runs the body through every observer's `run`, the block current meanwhile. */
   run<R>(block: Block, body: () => R): R;
   /** Runs one exit, `call`, reporting its start and the block's outcome; returns what `call` did. */

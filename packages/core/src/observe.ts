@@ -9,7 +9,6 @@
 import { hooks, type Watch } from "./hooks.js";
 import type { Failure } from "./protocol.js";
 import { nameOf } from "./names.js";
-import { aenter } from "./symbols.js";
 
 /** How a block ended: `enter-failed` (no exit ran), or what its exit made of the block's outcome. */
 export type Outcome = "ok" | "error" | "suppressed" | "replaced" | "enter-failed";
@@ -116,10 +115,10 @@ const watch: Watch = {
     return block;
   },
 
-  async enter(m, block, options) {
+  async enter(block, call) {
     let value: unknown;
     try {
-      value = await m[aenter](options);
+      value = await call();
     } catch (error) {
       entered(block, { error });
       throw error;

@@ -252,3 +252,20 @@ describe("observe()", () => {
     void rejection;
   });
 });
+
+it("a block whose signal had already aborted is reported as opened and enter-failed, never left open", async () => {
+  const events: string[] = [];
+  const stop = observe({
+    enter: (b) => void events.push(`enter ${b.name}`),
+    entered: (b) => void events.push(`entered ${b.name} ${b.outcome ?? ""}`.trim()),
+    exited: (b) => void events.push(`exited ${b.name}`),
+  });
+  try {
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await asyncWith(new Lock(), () => {}, { signal: controller.signal }).catch(() => {});
+    expect(events).toEqual(["enter Lock", "entered Lock enter-failed"]);
+  } finally {
+    stop();
+  }
+});
