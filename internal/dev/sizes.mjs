@@ -13,13 +13,13 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve(
 
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
-  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1390 }, // + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16); + the watched steps inline in the one lifecycle, + enter options and the aborted-signal check (#21)
+  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1400 }, // + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16); + the watched steps inline in the one lifecycle, + enter options and the aborted-signal check (#21)
   { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1050 }, // + its name in every error (#14) and in traces (#16)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
   {
     label: "core: asyncWith + contextManager + AsyncExitStack",
     exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
-    budget: 3320,
+    budget: 3330,
     goal: 1536,
   }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back
   { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8080 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
