@@ -3,6 +3,9 @@ import type { AsyncContextManager, EnterOptions, ExitOptions, Failure } from "./
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
+/** What `enter` and `exit` get when the caller passed no options: one shared empty object. */
+const NO_OPTIONS: EnterOptions = Object.freeze({});
+
 /**
  * A single-use manager from two functions, without a generator: `enter()` gives the value and
  * `exit(value, failure)` releases it on every path, seeing whether the block failed (`failure` is
@@ -17,8 +20,6 @@ import { aenter, aexit, managerName } from "./symbols.js";
  *   resource(() => connect(url), (conn, failure) => (failure ? conn.destroy() : conn.close()), "connection");
  * await asyncWith(connection(url), (conn) => conn.query("select 1"));
  */
-const NO_OPTIONS: EnterOptions = Object.freeze({});
-
 export function resource<T>(
   enter: (options: EnterOptions) => T | PromiseLike<T>,
   exit: (value: T, failure?: Failure, options?: ExitOptions) => unknown,
