@@ -24,12 +24,17 @@ import {
 const fixtures = ["core", "node", "browser", "edge", "otel", "postgres", "edge-hono"];
 const project = freshDir("consumer");
 // 5.2 is the floor (`await using`); 7 is what `npm install typescript` gives today.
-const typescripts = { "5.2": "typescript-5.2", "5.9": "typescript", "7": "typescript-7" } as const;
-type Version = keyof typeof typescripts;
-const versions: Version[] = ["5.2", "5.9", "7"]; // in this order: an integer-like key ("7") would list first
+// Each version and the package it is installed as (below).
+const typescripts = new Map([
+  ["5.2", "typescript-5.2"],
+  ["5.9", "typescript"],
+  ["7", "typescript-7"],
+]);
+type Version = string;
+const versions = [...typescripts.keys()];
 const examples = extracted.flatMap((r) => r.examples);
 const tsc = (version: Version, name: string, config: object) =>
-  runTsc(project, join(project, "node_modules", typescripts[version], "bin", "tsc"), name, config);
+  runTsc(project, join(project, "node_modules", typescripts.get(version)!, "bin", "tsc"), name, config);
 
 beforeAll(() => {
   writeFileSync(

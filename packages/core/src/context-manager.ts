@@ -1,4 +1,4 @@
-import { expected, reused } from "./errors.js";
+import { expected, reused, tagOf as tag } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
@@ -105,8 +105,6 @@ const isAsyncGenerator = (x: unknown): x is Generator<unknown> =>
   x != null &&
   typeof (x as Generator<unknown>)[Symbol.asyncIterator] === "function" &&
   typeof (x as Generator<unknown>).throw === "function";
-
-const tag = (x: unknown): string => Object.prototype.toString.call(x).slice(8, -1);
 
 const kindOf = (x: unknown): string | undefined =>
   tag(x) === "Generator" ? "a sync generator: write async function*" : undefined;

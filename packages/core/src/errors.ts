@@ -77,8 +77,12 @@ const SUPPRESSED = "An error was suppressed during disposal";
 export const suppressed = (error: unknown, previous: unknown): SuppressedError =>
   new SuppressedError(error, previous, SUPPRESSED);
 
-const isError = (x: unknown): x is Error =>
+/** Whether `x` is an Error: `Error.isError` where the runtime has it (any realm), else `instanceof`. */
+export const isError = (x: unknown): x is Error =>
   (Error as { isError?: (x: unknown) => x is Error }).isError?.(x) ?? x instanceof Error;
+
+/** A value's built-in tag, as `Object.prototype.toString` gives it: "Error", "Generator", "AsyncFunction", … */
+export const tagOf = (x: unknown): string => Object.prototype.toString.call(x).slice(8, -1);
 
 /**
  * An exit that saw `previous` threw `next` instead: `next` replaces it. Like Python's implicit

@@ -1,6 +1,7 @@
 // Errors that meet (SuppressedError, AggregateError, `cause`) read as a tree, not a wall of stacks.
 // It is called from `catch` blocks that log, so it never throws: a throwing formatter would replace
 // the very error being reported. What cannot be read is left out.
+import { isError, tagOf } from "./errors.js";
 
 /** How deep the tree goes before it stops (a chain of causes that long is almost surely generated). */
 const MAX_DEPTH = 20;
@@ -31,12 +32,12 @@ export function formatError(error: unknown): string {
         () => describe(e),
         () =>
           attempt(
-            () => `[object ${tag(e)}]`,
+            () => `[object ${tagOf(e)}]`,
             () => "?",
           ),
       )}`,
     );
-    if (!isError(e)) return;
+    if (!anyError(e)) return;
     const inner = e as Error & { error?: unknown; suppressed?: unknown; errors?: unknown };
     attempt(
       () => {
@@ -62,17 +63,15 @@ const attempt = <T>(fn: () => T, fallback: () => T): T => {
   }
 };
 
-const tag = (x: unknown) => Object.prototype.toString.call(x).slice(8, -1);
-
 /** An Error of any realm (an iframe's, a `vm` context's): `instanceof` sees only this realm's. */
-const isError = (e: unknown): e is object =>
+const anyError = (e: unknown): e is object =>
   attempt(
-    () => e instanceof Error || (!!e && typeof e === "object" && tag(e) === "Error"),
+    () => isError(e) || (!!e && typeof e === "object" && tagOf(e) === "Error"),
     () => false,
   );
 
 function describe(e: unknown): string {
-  if (!isError(e)) return typeof e === "string" ? JSON.stringify(e) : String(e);
+  if (!anyError(e)) return typeof e === "string" ? JSON.stringify(e) : String(e);
   const { name, message, stack } = e as Error;
   const where = firstFrame(stack);
   return `${String(name) || "Error"}: ${String(message)}${where ? ` (at ${where})` : ""}`;
