@@ -3,6 +3,9 @@
 // unwinder (unwind.ts), through the same exit step. Observation is an optional step of each: a
 // block is opened only while an observer is active (`hooks.watch`), and without one every step is
 // the bare call, so the unwatched path awaits exactly what hand-written code would.
+//
+// Where the block's body is the caller's own code (enterContext, enter(), `await using`), nothing
+// can wrap it: observers are asked to `attach` the block to the calling function instead.
 import { replaced } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { Block } from "./observe.js";
@@ -36,18 +39,36 @@ export const exitStep = (
 /**
  * enter → body → exit, on every path: the body's result, or `undefined` when the exit suppressed
  * its error; an exit that throws replaces the body's error (which stays reachable as its cause).
+ * Watched, the whole block runs inside the observers' `run` (a span's context, a channel's stores),
+ * so the manager's own enter and exit work nests under the block as its body does.
  */
-export async function runBlock(
+export function runBlock(
   manager: unknown,
   body: (value: unknown) => unknown,
   options?: EnterOptions,
 ): Promise<unknown> {
-  const m = toManager(manager); // in here, a refused manager is a rejection like every other failure
+  let m: AsyncContextManager;
+  try {
+    m = toManager(manager);
+  } catch (error) {
+    return Promise.reject(error); // a refused manager is a rejection like every other failure
+  }
   const block = hooks.watch?.open(m);
+  return block
+    ? hooks.watch!.run(block, () => lifecycle(m, body, options, block), "block")
+    : lifecycle(m, body, options);
+}
+
+async function lifecycle(
+  m: AsyncContextManager,
+  body: (value: unknown) => unknown,
+  options: EnterOptions | undefined,
+  block?: Block,
+): Promise<unknown> {
   const value = await enterStep(m, block, options);
   let result;
   try {
-    result = await (block ? hooks.watch!.run(block, () => body(value)) : body(value));
+    result = await (block ? hooks.watch!.run(block, () => body(value), "body") : body(value));
   } catch (error) {
     let suppress;
     try {

@@ -66,7 +66,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     this.#live("enterContext");
     const m = toManager(manager);
     const block = hooks.watch?.open(m);
-    const value = await enterStep(m, block, options);
+    const value = await (block ? enterAttached(m, block, options) : enterStep(m, block, options));
     if (this.#disposed) await exitLate(m, block); // the stack was unwound while entering: don't leak
     // A watched entry carries its block one slot below, and says so in its kind (unwind.ts).
     const watched = block ? (this.#entries.push(block), WATCHED) : 0;
@@ -231,6 +231,12 @@ function use(entries: unknown[], value: unknown, what: string, tc39: boolean): v
 function callable<F>(fn: F, method: string): F {
   if (typeof fn !== "function") throw expected(`${method}() to be given a function`, fn);
   return fn;
+}
+
+/** A watched enter whose body is the caller's code: the block attached to the caller, its enter run by observers. */
+function enterAttached(m: AsyncContextManager, block: Block, options: EnterOptions | undefined): unknown {
+  hooks.watch!.attach(block);
+  return hooks.watch!.run(block, () => enterStep(m, block, options), "enter");
 }
 
 async function exitLate(m: AsyncContextManager, block: Block | undefined): Promise<never> {

@@ -10,8 +10,10 @@ export interface Watch {
   open(manager: unknown): Block | undefined;
   /** Awaits the manager's enter, `call`, reporting its end or failure. */
   enter(block: Block, call: () => unknown): Promise<unknown>;
-  /** Runs the body through every observer's `run`, the block current meanwhile. */
-  run<R>(block: Block, body: () => R): R;
+  /** Runs `fn` — `step`: the whole block, a stack's enter, or the body — through every observer's `run`, the block current meanwhile. */
+  run<R>(block: Block, fn: () => R, step: "block" | "enter" | "body"): R;
+  /** The block's body is the caller's own code: observers make the block current for the rest of it. */
+  attach(block: Block): void;
   /** Runs one exit, `call`, reporting its start and the block's outcome; returns what `call` did. */
   exit(block: Block, failure: Failure | undefined, call: () => unknown): unknown;
 }

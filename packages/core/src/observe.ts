@@ -45,10 +45,22 @@ export interface Observer {
   /** The block is over: `block.outcome`, `block.error`, `block.times`. */
   exited?(block: Block): void;
   /**
-   * Runs the block's body, e.g. inside an OpenTelemetry context or an AsyncLocalStorage store: it
-   * must call `body` once and return what it returned (else it is removed, and the body runs without it).
+   * Runs a piece of the block — e.g. inside an OpenTelemetry context or an AsyncLocalStorage store;
+   * `step` says which: `"block"`, all of an `asyncWith` block (enter, body and exit, so the manager's
+   * own work nests under it); `"enter"`, the enter of an `enterContext`/`enter()` block; then
+   * `"body"`, the synchronous call of an `asyncWith` body, already inside its `"block"` (a context
+   * that follows awaits has nothing more to do; a synchronous one, as in browsers, enters again).
+   * It must call `fn` once and return what it returned (else it is removed, and the block runs without it).
    */
-  run?<R>(block: Block, body: () => R): R;
+  run?<R>(block: Block, fn: () => R, step: "block" | "enter" | "body"): R;
+  /**
+   * The block's body is the caller's own code (`enterContext`, `enter()`, `await using`), which no
+   * `run` can wrap: make the block current for the rest of the calling function (e.g. with
+   * `AsyncLocalStorage.enterWith`). Called synchronously in the caller's frame, before the enter.
+   * Nothing detaches it: what it installs should resolve to the outer block once this one has
+   * `outcome` set (see `@asyncwith/otel`).
+   */
+  attach?(block: Block): void;
   /** The block whose body is running now, for `parent` (an AsyncLocalStorage-backed observer knows). */
   current?(): Block | undefined;
   /** Whether it wants events now (e.g. only while a channel has subscribers). Default: always. */
@@ -127,9 +139,13 @@ const watch: Watch = {
     return value;
   },
 
-  run(block, body) {
-    let call = body;
-    for (const o of observers) if (o.run) call = wrapRun(o, block, call);
+  attach(block) {
+    for (const o of [...observers]) isolated(o, () => o.attach?.(block), undefined);
+  },
+
+  run(block, fn, step) {
+    let call = fn;
+    for (const o of observers) if (o.run) call = wrapRun(o, block, call, step);
     const previous = syncCurrent;
     syncCurrent = block;
     try {
@@ -166,7 +182,7 @@ const watch: Watch = {
  * If it throws, never calls `inner`, or returns something else, it is dropped and the block gets
  * `inner`'s own outcome (its result, or its very error), `inner` running once all the same.
  */
-function wrapRun<R>(o: Observer, block: Block, inner: () => R): () => R {
+function wrapRun<R>(o: Observer, block: Block, inner: () => R, step: "block" | "enter" | "body"): () => R {
   return () => {
     let ran = false;
     let failed = false;
@@ -181,7 +197,7 @@ function wrapRun<R>(o: Observer, block: Block, inner: () => R): () => R {
       }
     };
     try {
-      const returned = o.run!(block, once);
+      const returned = o.run!(block, once, step);
       if (ran && !failed && returned === outcome) return returned;
       drop(o, new TypeError("Expected an observer's run() to return the body's result, got another value"));
     } catch (error) {

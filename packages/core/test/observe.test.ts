@@ -229,6 +229,70 @@ describe("observe()", () => {
     },
   );
 
+  it("runs a whole asyncWith block inside run() — enter, body, exit — then its body's call again, and attaches nothing", async () => {
+    const log: string[] = [];
+    const probe = () =>
+      resource(
+        () => void log.push("enter"),
+        () => void log.push("exit"),
+        "probe",
+      );
+    stops.push(
+      observe({
+        run: (b, fn, step) => {
+          log.push(`run ${b.name} ${step}`);
+          const result = fn();
+          log.push("run returned");
+          return result;
+        },
+        attach: (b) => void log.push(`attach ${b.name}`),
+      }),
+    );
+    await asyncWith(probe(), () => void log.push("body"));
+    expect(log).toEqual(["run probe block", "enter", "run returned", "run probe body", "body", "run returned", "exit"]);
+    log.length = 0;
+    const held = await enter(probe());
+    held.ok();
+    await held[Symbol.asyncDispose]();
+    // enter(): the body is the caller's code, so the block is attached to it first; run() wraps the enter.
+    expect(log).toEqual(["attach probe", "run probe enter", "enter", "run returned", "exit"]);
+  });
+
+  it("an observer whose attach() throws is reported once and removed; enter() goes on as unwatched", async () => {
+    const reported: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void reported.push(args[1]);
+    try {
+      const bug = new Error("observer bug");
+      stops.push(
+        observe({
+          attach: () => {
+            throw bug;
+          },
+        }),
+      );
+      const held = await enter(
+        resource(
+          () => 7,
+          () => {},
+          "seven",
+        ),
+      );
+      expect(held.value).toBe(7);
+      await held[Symbol.asyncDispose]();
+      await enter(
+        resource(
+          () => 8,
+          () => {},
+          "eight",
+        ),
+      ).then((h) => h[Symbol.asyncDispose]());
+      expect(reported).toEqual([bug]);
+    } finally {
+      console.error = original;
+    }
+  });
+
   it("costs no microtask tick once nobody watches, and stops reporting after unsubscribe", async () => {
     const m = { [aenter]: async () => 1, [aexit]: async () => false };
     const body = async () => 1;

@@ -1,5 +1,5 @@
 import { type Block, observe } from "@asyncwith/core";
-import { context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
+import { type Context, context, type Span, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 
 /** Options of `instrument`: the tracer the spans come from. */
 export interface InstrumentOptions {
@@ -9,10 +9,12 @@ export interface InstrumentOptions {
 
 /**
  * Turns every block run by `asyncWith`, `enter()` and `AsyncExitStack` into a span named after its
- * manager (`fileLock`, `transaction`, …). Spans nest by the active OpenTelemetry context (the block's
- * body runs inside its span), and close with the block's outcome: status `ERROR` with the exception
- * recorded when it failed, `OK` when it succeeded — or when an exit suppressed the error, with
- * `asyncwith.suppressed: true` and the suppressed exception recorded. Returns the function that stops.
+ * manager (`fileLock`, `transaction`, …). The span covers the whole block: the manager's own enter
+ * and exit work (a `BEGIN`, a `COMMIT`) and the body run inside it, so their spans are its children.
+ * It ends with the block's outcome, following OpenTelemetry's conventions: status left `UNSET` on
+ * success and when an exit suppressed the error (a handled error: `asyncwith.suppressed: true`, no
+ * exception event); `ERROR` with `error.type` and the exception recorded when it failed. Returns the
+ * function that stops.
  *
  * @example
  * import { instrument } from "@asyncwith/otel";
@@ -26,32 +28,77 @@ export function instrument(options: InstrumentOptions = {}): () => void {
     if (!span) return;
     spans.delete(block);
     span.setAttribute("asyncwith.outcome", block.outcome!);
-    if (block.outcome === "ok") span.setStatus({ code: SpanStatusCode.OK });
-    else if (block.outcome === "suppressed") {
-      span.recordException(_exception(block.error));
-      span.setAttribute("asyncwith.suppressed", true);
-      span.setStatus({ code: SpanStatusCode.OK });
-    } else {
+    if (block.outcome === "suppressed") span.setAttribute("asyncwith.suppressed", true);
+    else if (block.outcome !== "ok") {
+      span.setAttribute("error.type", _errorType(block.error));
       span.recordException(_exception(block.error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: _message(block.error) });
     }
     span.end();
+  };
+  const inSpan = (block: Block) => {
+    const span = spans.get(block);
+    return span && trace.setSpan(context.active(), span);
   };
   return observe({
     enter(block) {
       const attributes = { "asyncwith.block.id": block.id, "asyncwith.manager": block.name };
       spans.set(block, tracer.startSpan(block.name, { attributes }, context.active()));
     },
-    entered: (block) => block.outcome === "enter-failed" && end(block),
+    entered: (block) => void (block.outcome === "enter-failed" && end(block)),
     exited: end,
-    run(block, body) {
-      const span = spans.get(block);
-      return span ? context.with(trace.setSpan(context.active(), span), body) : body();
+    run(block, fn) {
+      const inner = inSpan(block);
+      return inner ? context.with(inner, fn) : fn();
+    },
+    attach(block) {
+      const inner = inSpan(block);
+      if (inner) _storage()?.enterWith(_live(block, inner, context.active()));
     },
   });
 }
 
-/** What `recordException` takes: an Error as it is, anything else as its string. */
-const _exception = (error: unknown) => (error instanceof Error ? error : String(error));
+/**
+ * A context that is the block's (`inner`) while it lasts and the caller's (`outer`) once it is over,
+ * so an `await using` body runs in the span's context and what follows the block does not — without
+ * anything having to switch back (a disposer runs in the caller's frame, which cannot be restored).
+ */
+function _live(block: Block, inner: Context, outer: Context): Context {
+  const now = () => (block.outcome === undefined ? inner : outer);
+  return {
+    getValue: (key) => now().getValue(key),
+    setValue: (key, value) => now().setValue(key, value),
+    deleteValue: (key) => now().deleteValue(key),
+  };
+}
 
-const _message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+/**
+ * The AsyncLocalStorage behind the registered context manager, when it has one
+ * (`@opentelemetry/context-async-hooks`' AsyncLocalStorageContextManager): the only way to make a
+ * context current for the rest of a calling function, which the API itself does not offer.
+ */
+function _storage(): { enterWith(value: Context): void } | undefined {
+  const manager = (context as unknown as { _getContextManager?: () => unknown })._getContextManager?.();
+  const storage = (manager as { _asyncLocalStorage?: { enterWith?: unknown } } | undefined)?._asyncLocalStorage;
+  return typeof storage?.enterWith === "function" ? (storage as { enterWith(value: Context): void }) : undefined;
+}
+
+/** `error.type`: the error's class name (its `name`), or `_OTHER` for a thrown non-error. */
+const _errorType = (error: unknown) =>
+  error instanceof Error || (typeof error === "object" && error !== null && typeof (error as Error).name === "string")
+    ? (error as Error).name
+    : "_OTHER";
+
+/** What `recordException` takes: an Error as it is, anything else as its string. */
+const _exception = (error: unknown) => (error instanceof Error ? error : _string(error));
+
+const _message = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : _string(error));
+
+/** Any thrown value as text, even one whose `toString` throws or that has none: reporting never fails. */
+function _string(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
