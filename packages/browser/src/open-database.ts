@@ -21,7 +21,9 @@ export interface OpenDatabaseOptions {
 /**
  * Opens an IndexedDB database for the block and closes it on exit. An `upgrade` that throws aborts
  * the version change (the database stays at its old version) and the enter rejects with that error;
- * so does an `upgrade` that returns a promise, with a `TypeError`: it must be synchronous.
+ * so does an `upgrade` that returns a promise, with a `TypeError`: it must be synchronous. The
+ * enter's signal (`asyncWith(…, { signal })`, a `timeout` scope's) ends a wait on another tab: the
+ * enter rejects with its reason at once, and the request is undone when it completes.
  *
  * @example
  * await asyncWith(openDatabase("app", 2, { upgrade: (db) => db.createObjectStore("todos", { keyPath: "id" }) }), (db) =>
@@ -37,11 +39,18 @@ export function openDatabase(
   if (version !== undefined && !(Number.isInteger(version) && version >= 1))
     throw expected("openDatabase() version to be a whole number from 1", version);
   return resource(
-    () =>
+    ({ signal }) =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const request = _api("indexedDB", globalThis.indexedDB).open(name, version);
         let upgradeError: { error: unknown } | undefined;
+        // A request cannot be withdrawn: a caller that gives up (a blocked upgrade waiting on another
+        // tab) is answered at once, and what the request does later is undone — the version change
+        // aborted, a connection that opens anyway closed.
+        const onAbort = () => reject(signal!.reason);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const settled = () => signal?.removeEventListener("abort", onAbort);
         request.onupgradeneeded = (event) => {
+          if (signal?.aborted) return request.transaction!.abort();
           try {
             const result: unknown = options.upgrade?.(
               request.result,
@@ -61,8 +70,16 @@ export function openDatabase(
           }
         };
         request.onblocked = (event) => options.blocked?.(event.oldVersion, event.newVersion);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(upgradeError ? upgradeError.error : request.error);
+        request.onsuccess = () => {
+          settled();
+          if (signal?.aborted) request.result.close();
+          else resolve(request.result);
+        };
+        request.onerror = (event) => {
+          settled();
+          if (signal?.aborted) event.preventDefault(); // the abort we made: already answered
+          reject(upgradeError ? upgradeError.error : request.error);
+        };
       }),
     (db) => db.close(),
     "openDatabase",

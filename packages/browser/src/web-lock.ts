@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _api } from "./_shared.js";
 
 /** How `webLock` requests its lock: those of `navigator.locks.request`. */
@@ -37,12 +37,15 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController();
   return resource(
-    () => {
+    (enter) => {
       const locks = _api("navigator.locks (the Web Locks API)", globalThis.navigator?.locks);
       _checkOptions(options);
+      // The enter's signal (asyncWith(…, { signal }), a timeout scope's) ends a wait; steal and ifAvailable never wait.
+      const waits = !options.steal && !options.ifAvailable;
+      const request = waits ? { ...options, signal: eitherSignal(options.signal, enter.signal) } : options;
       return new Promise<HeldWebLock>((resolve, reject) => {
         let granted = false;
-        held = locks.request(name, options, (lock) => {
+        held = locks.request(name, request, (lock) => {
           granted = true;
           resolve({ lock, signal: stolen.signal });
           return new Promise<void>((done) => (release = done));

@@ -63,4 +63,26 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     });
     expect(seen).toEqual([[1, 2]]);
   });
+
+  it("a blocked upgrade gives up with the enter's signal, and what the request did later is undone", async () => {
+    const name = freshName();
+    const controller = new AbortController();
+    const reason = new Error("the caller gave up");
+    let upgraded = false;
+    await asyncWith(openDatabase(name, 1), async (old) => {
+      let isBlocked!: () => void;
+      const blocked = { promise: new Promise<void>((resolve) => (isBlocked = resolve)), resolve: () => isBlocked() };
+      const upgrading = asyncWith(
+        openDatabase(name, 2, { blocked: () => blocked.resolve(), upgrade: () => void (upgraded = true) }),
+        () => "never",
+        { signal: controller.signal },
+      );
+      await blocked.promise; // another connection keeps version 1 open: the upgrade waits
+      controller.abort(reason);
+      await expect(upgrading).rejects.toBe(reason);
+      old.close(); // now the request proceeds: its version change must be aborted, not kept
+    });
+    const [version] = await asyncWith(openDatabase(name), (db) => [db.version]);
+    expect([version, upgraded]).toEqual([1, false]);
+  });
 });

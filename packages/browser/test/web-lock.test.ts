@@ -1,4 +1,4 @@
-import { asyncWith, timeout } from "@asyncwith/core";
+import { asyncWith, timeout, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { webLock } from "../src/index.ts";
 
@@ -82,6 +82,22 @@ describe("webLock (real navigator.locks in Chromium)", () => {
       controller.abort(reason);
       await expect(waiting).rejects.toBe(reason);
     });
+  });
+
+  it("a waiter entered under a timeout gives up when it fires: the enter's signal reaches the request", async () => {
+    const name = unique();
+    await asyncWith(webLock(name), async () => {
+      const waiting = asyncWith(timeout(20), ({ signal }) => asyncWith(webLock(name), () => "never", { signal }));
+      await expect(waiting).rejects.toBeInstanceOf(TimeoutError); // the holder is still inside: it was the wait that ended
+    });
+    const controller = new AbortController();
+    const reason = new Error("the caller gave up");
+    await asyncWith(webLock(name), async () => {
+      const waiting = asyncWith(webLock(name), () => "never", { signal: controller.signal });
+      controller.abort(reason);
+      await expect(waiting).rejects.toBe(reason);
+    });
+    expect(await asyncWith(webLock(name), ({ lock }) => lock?.name)).toBe(name); // no waiter left holding it
   });
 
   it("refuses option combinations the API cannot do, at enter, with the reason", async () => {

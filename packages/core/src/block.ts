@@ -42,29 +42,15 @@ export const exitStep = (
  * Watched, the whole block runs inside the observers' `run` (a span's context, a channel's stores),
  * so the manager's own enter and exit work nests under the block as its body does.
  */
-export function runBlock(
+export async function runBlock(
   manager: unknown,
   body: (value: unknown) => unknown,
   options?: EnterOptions,
+  opened?: Block,
 ): Promise<unknown> {
-  let m: AsyncContextManager;
-  try {
-    m = toManager(manager);
-  } catch (error) {
-    return Promise.reject(error); // a refused manager is a rejection like every other failure
-  }
-  const block = hooks.watch?.open(m);
-  return block
-    ? hooks.watch!.run(block, () => lifecycle(m, body, options, block), "block")
-    : lifecycle(m, body, options);
-}
-
-async function lifecycle(
-  m: AsyncContextManager,
-  body: (value: unknown) => unknown,
-  options: EnterOptions | undefined,
-  block?: Block,
-): Promise<unknown> {
+  const m = toManager(manager); // in here, a refused manager is a rejection like every other failure
+  const block = opened ?? hooks.watch?.open(m);
+  if (block && !opened) return hooks.watch!.run(block, () => runBlock(m, body, options, block), "block");
   const value = await enterStep(m, block, options);
   let result;
   try {

@@ -1,9 +1,76 @@
 import { expected, reused, tagOf as tag } from "./errors.js";
-import type { AsyncContextManager, Failure } from "./protocol.js";
+import type { AsyncContextManager, EnterOptions, ExitOptions, Failure } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
 type Generator<T> = AsyncGenerator<T, unknown, undefined>;
+
+// The options of the step a generator is running right now, readable by enterOptions() and
+// exitOptions() while it runs synchronously: from its start to its first await (the enter), and
+// from where it resumes after its yield to its next await (the exit). Set around the resuming
+// call only: an async generator runs synchronously inside next()/throw() up to its first await.
+let step: "enter" | "exit" | undefined;
+let stepOptions: EnterOptions | ExitOptions | undefined;
+const NO_OPTIONS = Object.freeze({});
+
+/** Resumes `generator` (next or throw) with `options` readable as the current step's during its synchronous part. */
+function resume<T>(
+  which: "enter" | "exit",
+  options: EnterOptions | ExitOptions | undefined,
+  generator: Generator<T>,
+  method: "next" | "throw",
+  arg?: unknown,
+): Promise<IteratorResult<T, unknown>> {
+  const outerStep = step;
+  const outerOptions = stepOptions;
+  step = which;
+  stepOptions = options;
+  try {
+    return generator[method](arg as never);
+  } finally {
+    step = outerStep;
+    stepOptions = outerOptions;
+  }
+}
+
+function optionsOf(which: "enter" | "exit"): EnterOptions & ExitOptions {
+  if (step !== which)
+    throw new TypeError(
+      `Expected ${which}Options() to be called inside a contextManager() generator, in its ${which === "enter" ? "enter (before its yield)" : "exit (after its yield)"} and before the first await there, got ${step ? `a call in its ${step}` : "a call outside one, or after an await"}: read it first thing, and keep the signal`,
+    );
+  return stepOptions ?? NO_OPTIONS;
+}
+
+/**
+ * Inside a `contextManager()` generator, before its `yield`: the enter's options, as `asyncWith(…,
+ * { signal })`, `enterContext` or `enter()` passed them — a `signal` to give up waiting on. Read it
+ * first thing, before any `await` (after one, it throws a TypeError saying so).
+ *
+ * @example
+ * const pooled = contextManager(async function* (pool: Pool) {
+ *   const { signal } = enterOptions();
+ *   const conn = await pool.acquire({ signal }); // gives up when the caller's timeout fires
+ *   try { yield conn; } finally { conn.release(); }
+ * });
+ */
+export const enterOptions = (): EnterOptions => optionsOf("enter");
+
+/**
+ * Inside a `contextManager()` generator, after its `yield` (where it resumes, or in its `catch`):
+ * the exit's options — a `signal` that aborts when whoever runs the exit stops waiting (see
+ * `exitWithin`). Read it first thing there, before any `await`.
+ *
+ * @example
+ * const session = contextManager(async function* (db: Db) {
+ *   const tx = await db.begin();
+ *   try { yield tx; } catch (error) {
+ *     await tx.rollback({ signal: exitOptions().signal }); // cut short when the deadline passes
+ *     throw error;
+ *   }
+ *   await tx.commit({ signal: exitOptions().signal });
+ * });
+ */
+export const exitOptions = (): ExitOptions => optionsOf("exit");
 
 /** Options of `contextManager`: the name shown in errors and traces, and whether its exit may suppress. */
 export interface ContextManagerOptions {
@@ -47,13 +114,13 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
   // that already pays for the generator's own.
   /** Runs the generator to its `yield`; the yielded value is the block's. Single use. */
-  [aenter](): Promise<T> {
+  [aenter](options?: EnterOptions): Promise<T> {
     const fn = this.#fn;
     if (!fn) return Promise.reject(reused(this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2)));
     this.#fn = undefined;
     let generator: Generator<T>;
     try {
-      generator = fn.apply(this.#this, this.#args);
+      generator = fn.apply(this.#this, this.#args); // its body starts at the first next()
     } catch (error) {
       return Promise.reject(error);
     }
@@ -62,7 +129,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
         expected("an async generator from the contextManager() function", generator, kindOf(generator)),
       );
     this.#generator = generator;
-    return generator.next().then((step) => {
+    return resume("enter", options, generator, "next").then((step) => {
       if (step.done) throw new TypeError(`${this.#label} didn't yield`);
       hooks.track?.(this, this); // only once entered: a failed enter has nothing to leak
       return step.value;
@@ -70,17 +137,17 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   }
 
   /** Resumes the generator: on success after its `yield`, on failure by throwing the error in at the `yield`. */
-  [aexit](failure?: Failure): Promise<Exit> {
+  [aexit](failure?: Failure, options?: ExitOptions): Promise<Exit> {
     const generator = this.#generator;
     if (!generator) return Promise.reject(new TypeError("not entered: [aexit] needs a successful [aenter] first"));
     this.#generator = undefined;
     hooks.untrack?.(this);
     if (!failure)
-      return generator
-        .next()
-        .then<boolean>((step) => (step.done ? false : stop(generator, `${this.#label} didn't stop`))) as Promise<Exit>;
+      return resume("exit", options, generator, "next").then<boolean>((step) =>
+        step.done ? false : stop(generator, `${this.#label} didn't stop`),
+      ) as Promise<Exit>;
     const error = failure.error;
-    return generator.throw(error).then<boolean, boolean>(
+    return resume("exit", options, generator, "throw", error).then<boolean, boolean>(
       // Finished after catching: suppressed, if declared. Yielded again: a protocol error.
       (step) =>
         !step.done

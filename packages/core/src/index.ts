@@ -12,7 +12,13 @@ export type {
   WithResult,
 } from "./protocol.js";
 export { asyncWith, type ManyResult } from "./async-with.js";
-export { type ContextManagerOptions, contextManager, type GeneratorContextManager } from "./context-manager.js";
+export {
+  type ContextManagerOptions,
+  contextManager,
+  enterOptions,
+  exitOptions,
+  type GeneratorContextManager,
+} from "./context-manager.js";
 export { AsyncExitStack, type ExitCallback } from "./exit-stack.js";
 export { enter, type Entered } from "./enter.js";
 export { singleError, SuppressedError, type SuppressedErrorConstructor } from "./errors.js";

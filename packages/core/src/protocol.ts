@@ -107,11 +107,15 @@ export function disposerOf(o: object): [method: Function, sync: boolean] | undef
 
 /** A disposable seen as a manager: its value is itself; its exit cannot see or suppress the error. */
 export class DisposableManager implements AsyncContextManager<object, false> {
-  constructor(
-    readonly target: object,
-    readonly dispose: Function,
-    readonly sync: boolean,
-  ) {}
+  // Declared, not defined: the constructor's assignments are the fields (no second copy in the bundle).
+  declare target: object;
+  declare dispose: Function;
+  declare sync: boolean;
+  constructor(target: object, dispose: Function, sync: boolean) {
+    this.target = target;
+    this.dispose = dispose;
+    this.sync = sync;
+  }
   [aenter](): object {
     return this.target;
   }

@@ -8,7 +8,7 @@ interface AbortSignal {
   addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: "abort", listener: () => void): void;
 }
-declare var AbortSignal: { prototype: AbortSignal };
+declare var AbortSignal: { prototype: AbortSignal; any(signals: AbortSignal[]): AbortSignal };
 interface AbortController {
   readonly signal: AbortSignal;
   abort(reason?: any): void;

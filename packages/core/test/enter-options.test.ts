@@ -9,8 +9,11 @@ import {
   asyncWith,
   concurrently,
   Condition,
+  contextManager,
   type EnterOptions,
   enter,
+  enterOptions,
+  exitOptions,
   exitWithin,
   Lock,
   moveOnAfter,
@@ -112,5 +115,79 @@ describe("locks give up waiting in their enter", () => {
       asyncWith(new Semaphore(0), () => void (ran = true), { signal }),
     );
     expect([result, ran]).toEqual([undefined, false]);
+  });
+});
+
+describe("contextManager generators read their step's options: enterOptions() and exitOptions()", () => {
+  it("enterOptions() gives the enter's signal: a generator waiting on a lock with it gives up on abort", async () => {
+    const lock = new Lock();
+    // The plain form: the generator hands the signal to the lock's acquire.
+    const acquiring = contextManager(async function* () {
+      const { signal } = enterOptions();
+      await lock.acquire({ signal });
+      try {
+        yield "held";
+      } finally {
+        lock.release();
+      }
+    });
+    const holder = await enter(lock);
+    const controller = new AbortController();
+    const waiting = asyncWith(acquiring(), () => "never", { signal: controller.signal });
+    const reason = new Error("caller gave up");
+    controller.abort(reason);
+    expect(await rejection(waiting)).toBe(reason);
+    holder.ok();
+    await holder[Symbol.asyncDispose]();
+    expect(await asyncWith(acquiring(), (value) => value)).toBe("held"); // the lock is free: nothing leaked
+  });
+
+  it("exitOptions() gives the exit's deadline signal, on the success path and in the catch", async () => {
+    const seen: string[] = [];
+    const session = contextManager(async function* () {
+      try {
+        yield 1;
+      } catch (error) {
+        seen.push(`catch: ${exitOptions().signal instanceof AbortSignal}`);
+        throw error;
+      }
+      seen.push(`success: ${exitOptions().signal instanceof AbortSignal}`);
+    });
+    await asyncWith(exitWithin(60_000, session()), () => {});
+    const error = new Error("block");
+    expect(await rejection(asyncWith(exitWithin(60_000, session()), () => Promise.reject(error)))).toBe(error);
+    await asyncWith(session(), () => {}); // no deadline: an empty options object, no signal
+    expect(seen).toEqual(["success: true", "catch: true", "success: false"]);
+  });
+
+  it("read in the wrong place, they throw a TypeError that says where to read them", async () => {
+    expect(() => enterOptions()).toThrow(/inside a contextManager\(\) generator.*outside one, or after an await/);
+    const late = contextManager(async function* () {
+      await Promise.resolve();
+      enterOptions();
+      yield 1;
+    });
+    expect(String(await rejection(asyncWith(late(), () => {})))).toMatch(/enterOptions\(\).*before the first await/);
+    const mixed = contextManager(async function* () {
+      exitOptions();
+      yield 1;
+    });
+    expect(String(await rejection(asyncWith(mixed(), () => {})))).toMatch(/exitOptions\(\).*got a call in its enter/);
+  });
+
+  it("a generator entering another one synchronously: each reads its own step, and the outer's is restored", async () => {
+    const inner = contextManager(async function* () {
+      yield enterOptions().signal;
+    });
+    const outer = contextManager(async function* () {
+      const mine = enterOptions();
+      const stack = new AsyncExitStack();
+      const innerSignal = stack.enterContext(inner(), { signal: AbortSignal.abort("inner's own") });
+      yield [mine.signal, enterOptions().signal, await innerSignal.catch((e) => e)];
+      await stack.aclose();
+    });
+    const { signal } = new AbortController();
+    const [mine, again, fromInner] = (await asyncWith(outer(), (v) => v, { signal })) as unknown[];
+    expect([mine, again, fromInner]).toEqual([signal, signal, "inner's own"]);
   });
 });

@@ -32,7 +32,9 @@ export interface HeldDurableLock {
  * A lock held in a Durable Object, so that every isolate in every location serialises on it: the
  * distributed counterpart of `webLock` and `fileLock`. Waits its turn (first come, first served),
  * is released on exit, and expires after `ttl` if the holder vanishes — then its exit throws, as
- * the block did not run exclusively to the end. Bind the exported `DurableLock` class.
+ * the block did not run exclusively to the end. The enter's signal (`asyncWith(…, { signal })`, a
+ * `timeout` scope's) ends a wait: the request is withdrawn from the queue, or the lease granted
+ * meanwhile released. Bind the exported `DurableLock` class.
  *
  * @example
  * // wrangler.jsonc: "durable_objects": { "bindings": [{ "name": "LOCKS", "class_name": "DurableLock" }] }
@@ -51,17 +53,27 @@ export function durableLock(
   if (!(ttl > 0 && ttl < Infinity))
     throw expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);
   const stub = () => namespace.get(namespace.idFromName(name) as never);
+  const post = (path: string) => stub().fetch(`https://durable-lock/${path}`, { method: "POST" });
   let token = ""; // the holder's proof, kept from the block
   return resource(
-    async (): Promise<HeldDurableLock> => {
-      const held = (await (
-        await stub().fetch(`https://durable-lock/acquire?ttl=${ttl}`, { method: "POST" })
-      ).json()) as _Holder;
-      token = held.token;
-      return { name, expiresAt: held.expiresAt };
+    async ({ signal }): Promise<HeldDurableLock> => {
+      const mine = crypto.randomUUID();
+      const acquiring = post(`acquire?ttl=${ttl}&token=${mine}`).then((r) => r.json() as Promise<_Holder | null>);
+      let held: _Holder | null;
+      try {
+        held = await (signal ? _untilAbort(acquiring, signal) : acquiring);
+      } catch (error) {
+        if (!signal?.aborted) throw error;
+        // Given up while waiting: withdraw the request — or release the lease granted meanwhile.
+        acquiring.catch(() => {});
+        await post(`cancel?token=${mine}`);
+        throw error;
+      }
+      token = held!.token;
+      return { name, expiresAt: held!.expiresAt };
     },
     async (_held, failure) => {
-      const response = await stub().fetch(`https://durable-lock/release?token=${token}`, { method: "POST" });
+      const response = await post(`release?token=${token}`);
       if (response.status === 409 && !failure) {
         throw new Error(
           `The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`,
@@ -70,6 +82,16 @@ export function durableLock(
     },
     "durableLock",
   );
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts first; no listener stays behind. */
+function _untilAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
 
 interface _State {
@@ -94,18 +116,27 @@ type _Holder = { token: string; expiresAt: number };
 export class DurableLock {
   #state: _State;
   #holder: _Holder | undefined;
-  #waiters: Array<() => void> = [];
+  #waiters: Array<{ token: string; wake: () => void }> = [];
+  /** Requests withdrawn before they arrived: refused when they do. */
+  #withdrawn = new Set<string>();
 
   constructor(state: _State, _env?: unknown) {
     this.#state = state;
     void state.blockConcurrencyWhile(async () => void (this.#holder = await state.storage.get<_Holder>("holder")));
   }
 
-  /** Serves the manager's requests: `/acquire` grants a lease with a token, `/release` ends it. */
+  /**
+   * Serves the manager's requests: `/acquire` grants a lease (its token the caller's, or a new one)
+   * or `null` once withdrawn, `/release` ends a lease, `/cancel` withdraws a waiting request or
+   * ends the lease it was granted.
+   */
   async fetch(request: Request): Promise<Response> {
     const { pathname, searchParams } = new URL(request.url);
-    if (pathname === "/acquire") return Response.json(await this.#acquire(Number(searchParams.get("ttl"))));
-    return new Response(null, { status: (await this.#release(searchParams.get("token"))) ? 204 : 409 }); // /release
+    const token = searchParams.get("token");
+    if (pathname === "/acquire")
+      return Response.json(await this.#acquire(Number(searchParams.get("ttl")), token ?? crypto.randomUUID()));
+    if (pathname === "/cancel") return new Response(null, { status: (await this.#cancel(token ?? "")) ? 204 : 202 });
+    return new Response(null, { status: (await this.#release(token)) ? 204 : 409 }); // /release
   }
 
   /** Expires a lease its holder did not release in time (a crashed holder), so a waiter may enter. */
@@ -114,21 +145,31 @@ export class DurableLock {
     if (holder && holder.expiresAt <= Date.now()) await this.#release(holder.token);
   }
 
-  async #acquire(ttl: number): Promise<_Holder> {
-    while (this.#holder && this.#holder.expiresAt > Date.now())
-      await new Promise<void>((wake) => this.#waiters.push(wake));
-    const holder = { token: crypto.randomUUID(), expiresAt: Date.now() + ttl };
+  async #acquire(ttl: number, token: string): Promise<_Holder | null> {
+    while (this.#holder && this.#holder.expiresAt > Date.now() && !this.#withdrawn.has(token))
+      await new Promise<void>((wake) => this.#waiters.push({ token, wake }));
+    if (this.#withdrawn.delete(token)) return null;
+    const holder = { token, expiresAt: Date.now() + ttl };
     this.#holder = holder;
     await this.#state.storage.put("holder", holder);
     await this.#state.storage.setAlarm(holder.expiresAt);
     return holder;
   }
 
+  /** Withdraws a request: ends its lease if it holds one, else wakes it to give up (or refuses it when it arrives). */
+  async #cancel(token: string): Promise<boolean> {
+    if (this.#holder?.token === token) return this.#release(token);
+    const at = this.#waiters.findIndex((w) => w.token === token);
+    this.#withdrawn.add(token);
+    if (at >= 0) this.#waiters.splice(at, 1)[0]!.wake();
+    return at >= 0;
+  }
+
   async #release(token: string | null): Promise<boolean> {
     if (!this.#holder || this.#holder.token !== token) return false;
     this.#holder = undefined;
     await this.#state.storage.delete("holder");
-    this.#waiters.shift()?.();
+    this.#waiters.shift()?.wake();
     return true;
   }
 }

@@ -42,6 +42,27 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
     await expect(late).rejects.toThrow(/expired while held \(ttl 1 ms\)/);
   });
 
+  it("a waiter gives up with the enter's signal: its request is withdrawn, and the next waiter gets the lock", async () => {
+    const name = unique();
+    const controller = new AbortController();
+    const reason = new Error("the caller gave up");
+    const order: string[] = [];
+    let next: Promise<void> | undefined;
+    await asyncWith(durableLock(env.LOCKS, name), async () => {
+      const givingUp = asyncWith(durableLock(env.LOCKS, name), () => void order.push("gave up?"), {
+        signal: controller.signal,
+      });
+      next = asyncWith(durableLock(env.LOCKS, name), () => void order.push("next"));
+      controller.abort(reason);
+      await expect(givingUp).rejects.toBe(reason);
+      order.push("holder out");
+    });
+    await next;
+    // The withdrawn waiter never held the lock: the next one got it after the holder, with no ttl to wait out.
+    expect(order).toEqual(["holder out", "next"]);
+    expect(await asyncWith(durableLock(env.LOCKS, name, { ttl: 60_000 }), (held) => held.name)).toBe(name);
+  });
+
   it("rejects bad input, saying what it got", () => {
     expect(() => durableLock({} as never, "x")).toThrow(
       "Expected durableLock() to be given a namespace bound to DurableLock, got an object",

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
-import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ms } from "./_shared.js";
 import { _killOnExit } from "./_exit-hook.js";
@@ -46,7 +46,8 @@ export class ChildProcessError extends Error {
  * Spawns a child in its own process group for the block. On success the exit waits for it to
  * finish (and throws `ChildProcessError` if it failed, unless `check: false`). When the block
  * throws, the exit sends SIGTERM to the whole group, waits up to `grace` ms, then SIGKILLs what is
- * left. Either way nothing of the group is left running. The enter fails if the command cannot start.
+ * left. Either way nothing of the group is left running. An exit deadline (`exitWithin`) cuts both
+ * waits short: when it passes, the group is SIGKILLed at once. The enter fails if the command cannot start.
  *
  * @example
  * await asyncWith(childProcess("ffmpeg", ["-i", input, output], { stdio: "inherit" }), async (ffmpeg) => {
@@ -86,11 +87,13 @@ export function childProcess(
         try {
           yield child;
         } catch (error) {
-          return await _cleanupAfter(error, () => _stop(target, exited, grace));
+          const deadline = exitOptions().signal; // an exitWithin() deadline cuts the grace short
+          return await _cleanupAfter(error, () => _stop(target, exited, grace, deadline));
         }
+        const deadline = exitOptions().signal; // when it aborts, the wait for the child ends with SIGKILL
         _drainUnread(child); // output nobody reads would block the child forever on a full pipe
-        const { code, signal } = await exited;
-        await _stopGroup(target, grace);
+        const { code, signal } = await _killAt(deadline, target, exited);
+        await _stopGroup(target, grace, undefined, deadline);
         if (check && code !== 0) throw new ChildProcessError(command, code, signal);
       } finally {
         forget();
@@ -110,11 +113,25 @@ function _exited(child: ChildProcess): Promise<{ code: number | null; signal: No
   });
 }
 
-/** The failure path: SIGTERM the group, SIGKILL whatever outlives the grace period. */
-async function _stop(target: _Target, exited: Promise<unknown>, grace: number): Promise<void> {
+/** The failure path: SIGTERM the group, SIGKILL whatever outlives the grace period (or the exit's deadline). */
+async function _stop(
+  target: _Target,
+  exited: Promise<unknown>,
+  grace: number,
+  deadline: AbortSignal | undefined,
+): Promise<void> {
   _drainUnread(target.child);
-  await _stopGroup(target, grace, exited);
+  await _stopGroup(target, grace, exited, deadline);
   await exited;
+}
+
+/** Waits for the child to exit; if the exit's deadline passes first, SIGKILLs its group so nothing outlives the block. */
+function _killAt<T>(deadline: AbortSignal | undefined, target: _Target, exited: Promise<T>): Promise<T> {
+  if (!deadline) return exited;
+  const kill = () => void _signal(target, "SIGKILL");
+  if (deadline.aborted) kill();
+  else deadline.addEventListener("abort", kill, { once: true });
+  return exited.finally(() => deadline.removeEventListener("abort", kill));
 }
 
 interface _Target {
@@ -134,19 +151,24 @@ function _drainUnread(child: ChildProcess): void {
 }
 
 /** Signals the child's group (or the child alone) until none of it runs. */
-async function _stopGroup(target: _Target, grace: number, exited?: Promise<unknown>): Promise<void> {
+async function _stopGroup(
+  target: _Target,
+  grace: number,
+  exited?: Promise<unknown>,
+  deadline?: AbortSignal,
+): Promise<void> {
   if (!_signal(target, "SIGTERM")) return;
   let leaderGone = exited === undefined;
   void exited?.then(() => (leaderGone = true));
-  if (await _until(() => leaderGone && !_running(target), grace)) return;
+  if (await _until(() => leaderGone && !_running(target), grace, deadline)) return;
   _signal(target, "SIGKILL");
   // SIGKILL cannot be ignored, but delivery is not instant: wait (briefly) until nothing runs.
   await _until(() => !_running(target), 1_000);
 }
 
-/** Polls `done` every 20 ms for up to `ms`; whether it became true. */
-async function _until(done: () => boolean, ms: number): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline;) {
+/** Polls `done` every 20 ms for up to `ms` (less if `signal` aborts); whether it became true. */
+async function _until(done: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline && !signal?.aborted;) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(20, ms)));
     if (done()) return true;
   }

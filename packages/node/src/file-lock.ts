@@ -1,5 +1,5 @@
-import { type AsyncContextManager, contextManager } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { type AsyncContextManager, contextManager, enterOptions } from "@asyncwith/core";
+import { eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _acquire, _beat, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
 import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.js";
 
@@ -7,7 +7,7 @@ import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.j
 export interface FileLockOptions {
   /** Wait while another holder has it (default), or fail at once with an `ELOCKED` error. */
   wait?: boolean;
-  /** Gives up waiting when it aborts: the enter rejects with `signal.reason`. */
+  /** Gives up waiting when it aborts: the enter rejects with `signal.reason`. A signal given to the enter (`asyncWith(…, { signal })`, a `timeout` scope's) counts too. */
   signal?: AbortSignal;
   /**
    * A holder whose heartbeat is older than this may be taken over. At least 2,000 ms (a shorter
@@ -47,7 +47,7 @@ const _heldHere = new Set<string>();
  */
 export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncContextManager<HeldLock, false> {
   const lockPath = `${_realPath(_path("fileLock()", path))}.lock`;
-  const { wait = true, signal } = options;
+  const { wait = true, signal: ownSignal } = options;
   const stale = _ms("fileLock() options.stale", options.stale ?? 10_000);
   if (stale < _staleFloor)
     throw expected(
@@ -55,10 +55,11 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
       stale,
     );
   const retry = _ms("fileLock() options.retryInterval", options.retryInterval ?? 50);
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw expected("fileLock() options.signal to be an AbortSignal", signal);
+  if (ownSignal !== undefined && !(ownSignal instanceof AbortSignal))
+    throw expected("fileLock() options.signal to be an AbortSignal", ownSignal);
   return contextManager(
     async function* () {
+      const signal = eitherSignal(ownSignal, enterOptions().signal); // its own, or asyncWith(…, { signal })'s
       if (_heldHere.has(lockPath)) throw _reentered(lockPath);
       _heldHere.add(lockPath);
       try {

@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import type { AddressInfo, Server, Socket } from "node:net";
-import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ms } from "./_shared.js";
 
@@ -17,7 +17,8 @@ export interface ServerOptions {
 /**
  * Listens for the block and shuts down gracefully on exit: stops accepting, closes idle
  * keep-alive connections, lets in-flight requests finish for up to `grace` ms, then destroys
- * whatever connection is left and waits for the server to close. Works for `http`, `https`,
+ * whatever connection is left (at once when an exit deadline, `exitWithin`, passes) and waits for
+ * the server to close. Works for `http`, `https`,
  * `http2` and plain `net` servers. The block gets the bound address (with the real port).
  *
  * @example
@@ -50,15 +51,21 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
       try {
         yield instance.address() as AddressInfo;
       } catch (error) {
-        return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace).finally(stopTracking));
+        const deadline = exitOptions().signal; // an exitWithin() deadline ends the grace period early
+        return await _cleanupAfter(error, () => _shutDown(instance, sockets, grace, deadline).finally(stopTracking));
       }
-      await _shutDown(instance, sockets, grace).finally(stopTracking);
+      await _shutDown(instance, sockets, grace, exitOptions().signal).finally(stopTracking);
     },
     { name: "server" },
   )();
 }
 
-async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number): Promise<void> {
+async function _shutDown(
+  instance: Server,
+  sockets: Set<Socket>,
+  grace: number,
+  deadline: AbortSignal | undefined,
+): Promise<void> {
   // The block may have closed it already: then there is nothing to stop, only connections to end.
   const closed = instance.listening
     ? new Promise<void>((resolve, reject) => instance.close((error) => (error ? reject(error) : resolve())))
@@ -67,14 +74,18 @@ async function _shutDown(instance: Server, sockets: Set<Socket>, grace: number):
   http.closeIdleConnections?.();
   // A keep-alive connection becomes idle when its in-flight response ends: keep closing idle ones.
   const sweep = setInterval(() => http.closeIdleConnections?.(), 50);
-  const timer = setTimeout(() => {
+  const destroyAll = () => {
     for (const socket of sockets) socket.destroy();
-  }, grace);
+  };
+  const timer = setTimeout(destroyAll, grace);
+  if (deadline?.aborted) destroyAll();
+  deadline?.addEventListener("abort", destroyAll, { once: true });
   try {
     await closed;
   } finally {
     clearInterval(sweep);
     clearTimeout(timer);
+    deadline?.removeEventListener("abort", destroyAll);
   }
 }
 

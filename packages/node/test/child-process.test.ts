@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { asyncWith } from "@asyncwith/core";
+import { asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { childProcess, ChildProcessError } from "../src/index.ts";
 import { boom, liveInGroup } from "./helpers.ts";
@@ -69,6 +69,25 @@ describe("childProcess", () => {
     );
     await expect(result).rejects.toThrow("boom");
     expect(liveInGroup(pid)).toEqual([]);
+  });
+
+  it("an exit deadline (exitWithin) cuts the waits short: the group is SIGKILLed at once, on failure and on success", async () => {
+    for (const fails of [true, false]) {
+      let pid = 0;
+      const result = asyncWith(
+        exitWithin(
+          100,
+          childProcess("sh", ["-c", "trap '' TERM; sleep 1000 & echo started; wait"], { grace: 600_000 }),
+        ),
+        async (child) => {
+          pid = child.pid!;
+          await once(child.stdout!, "data");
+          if (fails) throw boom();
+        },
+      );
+      await expect(result).rejects.toBeInstanceOf(TimeoutError); // the deadline passed: the exit was abandoned…
+      expect(await eventually(() => liveInGroup(pid).length === 0)).toBe(true); // …and it killed the group, not waited 10 minutes
+    }
   });
 
   it("leaves no orphan on success either: a grandchild left running is stopped", async () => {

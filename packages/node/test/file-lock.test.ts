@@ -111,6 +111,17 @@ describe("fileLock", () => {
     expect(readdirSync(`${path}.lock`).sort()).toEqual(["asyncwith-lock", "held.1"]); // the holder's lock, untouched
   });
 
+  it("honours the enter's signal too (asyncWith(…, { signal }), a timeout scope's): the waiter gives up with its reason", async () => {
+    const path = join(scratch(), "x");
+    await holder(path);
+    const controller = new AbortController();
+    const waiting = asyncWith(fileLock(path, { retryInterval: 5 }), () => {}, { signal: controller.signal });
+    const reason = new Error("the caller's deadline");
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    expect(readdirSync(`${path}.lock`).sort()).toEqual(["asyncwith-lock", "held.1"]);
+  });
+
   it("takes over at once from a holder that was killed, and records which rule fired", async () => {
     const path = join(scratch(), "x");
     const other = await holder(path);

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { once } from "node:events";
-import { asyncWith } from "@asyncwith/core";
+import { asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { server } from "../src/index.ts";
 import { boom } from "./helpers.ts";
@@ -49,6 +49,20 @@ describe("server", () => {
     });
     await expect(result).rejects.toBe(error);
     expect(await request).toBeInstanceOf(TypeError); // fetch failed: the socket was destroyed
+  });
+
+  it("an exit deadline (exitWithin) ends the grace period early: busy connections are destroyed at once", async () => {
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const http = createHttpServer(() => arrived()); // never responds
+    let request: Promise<unknown> = Promise.resolve();
+    const result = asyncWith(exitWithin(50, server(http, { host: "127.0.0.1", grace: 600_000 })), async ({ port }) => {
+      request = fetch(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+      await arrival;
+    });
+    await expect(result).rejects.toBeInstanceOf(TimeoutError);
+    expect(await request).toBeInstanceOf(TypeError); // the socket was destroyed, not left for 10 minutes
+    expect(http.listening).toBe(false);
   });
 
   it("works for a plain net.Server too", async () => {

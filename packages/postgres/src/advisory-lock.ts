@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _isPool, _isQueryable, type PoolLike, type Queryable } from "./_shared.js";
 
 /** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval on one connection. */
@@ -65,15 +65,16 @@ export function advisoryLock<C extends Queryable>(
 ): AsyncContextManager<HeldAdvisoryLock<C>, false> {
   if (!_isQueryable(on) && !_isPool(on)) throw expected("advisoryLock() to be given a connection or a pool", on);
   const id = _key(key);
-  const { shared = false, wait = true, signal, retryInterval = 50 } = options;
+  const { shared = false, wait = true, retryInterval = 50 } = options;
   if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
   let pooled: (C & { release(destroy?: boolean | Error): void }) | undefined;
   return resource(
-    async () => {
+    async (enter) => {
+      const signal = eitherSignal(options.signal, enter.signal); // its own, or asyncWith(…, { signal })'s
       signal?.throwIfAborted();
-      const client = _isPool(on) ? (pooled = await on.connect()) : on;
+      const client = _isPool(on) ? (pooled = await _connect(on, signal)) : on;
       try {
         if (!wait || (signal && !pooled)) await _tryUntil(client, id, suffix, wait, signal, retryInterval);
         else if (signal && pooled) await _waitCancellable(on as PoolLike, client, id, suffix, signal);
@@ -95,6 +96,26 @@ export function advisoryLock<C extends Queryable>(
     },
     "advisoryLock",
   );
+}
+
+/**
+ * A pooled connection, or the signal's reason when it aborts first (a pool with no spare connection
+ * waits): the connection that comes later goes straight back.
+ */
+function _connect<C extends Queryable>(
+  pool: PoolLike<C>,
+  signal: AbortSignal | undefined,
+): Promise<C & { release(destroy?: boolean | Error): void }> {
+  const connecting = pool.connect();
+  if (!signal) return connecting;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason); // the connection that comes later is released below
+    signal.addEventListener("abort", onAbort, { once: true });
+    connecting.then(
+      (client) => (signal.removeEventListener("abort", onAbort), signal.aborted ? client.release() : resolve(client)),
+      (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
 }
 
 async function _tryUntil(

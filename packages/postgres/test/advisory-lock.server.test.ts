@@ -80,3 +80,27 @@ it("a waiter that gives up (signal) on one connection: polls with one abort list
   expect(Math.max(...listenersSeen)).toBe(0);
   await asyncWith(advisoryLock(waiterClient, 8n, { wait: false }), () => {}); // it holds nothing
 });
+
+it("the enter's signal (asyncWith(…, { signal })) ends a wait for the lock, and for a pool with no spare connection", async () => {
+  const holder = await client();
+  const watcher = await client();
+  const p = pool(3);
+  await asyncWith(advisoryLock(holder, 9n), async () => {
+    const controller = new AbortController();
+    const waiter = asyncWith(advisoryLock(p, 9n), () => "never", { signal: controller.signal });
+    while ((await waiting(watcher)) === 0) await new Promise((r) => setTimeout(r, 5)); // it is queued on the server
+    const reason = new Error("the caller's deadline");
+    controller.abort(reason);
+    await expect(waiter).rejects.toBe(reason);
+    expect(await waiting(watcher)).toBe(0);
+  });
+  const one = pool(1);
+  const busy = await one.connect(); // the pool's only connection, checked out
+  const controller = new AbortController();
+  const waiter = asyncWith(advisoryLock(one, 10n), () => "never", { signal: controller.signal });
+  const reason = new Error("no connection came");
+  controller.abort(reason);
+  await expect(waiter).rejects.toBe(reason);
+  busy.release(); // now the waiting connect() gets it: it must go straight back, not be kept
+  expect(await asyncWith(advisoryLock(one, 10n, { wait: false }), ({ key }) => key)).toBe(10n);
+});
