@@ -38,3 +38,69 @@ export type ClientOf<P> = P extends { connect(): Promise<infer C>; connect(callb
   : P extends { connect(): Promise<infer C> }
     ? C
     : never;
+
+/** A pooled client: `release(true)` (or an error) destroys it instead of returning it. */
+export type _Pooled<C extends Queryable = Queryable> = C & { release(destroy?: boolean | Error): void };
+
+/**
+ * A pooled connection, or the signal's reason when it aborts first (a pool with no spare connection
+ * waits): a connection that comes later goes straight back.
+ */
+export function _connect<C extends Queryable>(pool: PoolLike<C>, signal: AbortSignal | undefined): Promise<_Pooled<C>> {
+  signal?.throwIfAborted();
+  const connecting = pool.connect();
+  if (!signal) return connecting;
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason); // the connection that comes later is released below
+    signal.addEventListener("abort", onAbort, { once: true });
+    connecting.then(
+      (client) => (signal.removeEventListener("abort", onAbort), signal.aborted ? client.release() : resolve(client)),
+      (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
+    );
+  });
+}
+
+type _Emitter = { on(event: string, listener: (error?: unknown) => void): unknown; off?: unknown };
+
+/** What the package knows about a session it holds: whether it is gone, and a signal that says so. */
+export interface _Watch {
+  /** Why the session is gone (its `'error'`, or "ended"), once it is. */
+  readonly gone: unknown;
+  readonly signal: AbortSignal;
+  /** Stops watching: call once the session is released. */
+  stop(): void;
+}
+
+/**
+ * Watches a node-postgres client for the end of its session: `'end'` always, and `'error'` too when
+ * the package holds the client (a pooled one) — a pooled client's `'error'` has no other listener
+ * while checked out, and an unhandled one would crash the process. A client the caller owns keeps
+ * its own `'error'` handling. PGlite emits neither: its session ends only when it is closed.
+ */
+export function _watch(client: unknown, held: boolean, reason: (cause: unknown) => Error): _Watch {
+  const controller = new AbortController();
+  const emitter = client as Partial<_Emitter> & { removeListener?(e: string, l: (error?: unknown) => void): unknown };
+  const watch = { gone: undefined as unknown, signal: controller.signal, stop: () => {} };
+  if (typeof emitter.on !== "function" || typeof emitter.removeListener !== "function") return watch;
+  const onEnd = (error?: unknown) => {
+    if (watch.gone) return;
+    watch.gone = error ?? new Error("the session ended");
+    controller.abort(reason(watch.gone));
+  };
+  const onError = (error?: unknown) => onEnd(error);
+  emitter.on("end", onEnd);
+  if (held) emitter.on("error", onError);
+  watch.stop = () => {
+    emitter.removeListener!("end", onEnd);
+    // A released client may still report the error of its dying socket: keep a listener that
+    // swallows it (its `gone` is recorded), as pg-pool does for clients it has let go.
+    if (held && !watch.gone) emitter.removeListener!("error", onError);
+  };
+  return watch;
+}
+
+/** True for an error that says the session itself is gone (no SQLSTATE, or class 08 / 57P0x), not that one statement failed. */
+export const _isSessionGone = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith("08") || code.startsWith("57P0");
+};

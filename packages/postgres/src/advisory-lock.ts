@@ -1,6 +1,15 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { eitherSignal, expected } from "@asyncwith/core/adapter";
-import { _isPool, _isQueryable, type PoolLike, type Queryable } from "./_shared.js";
+import {
+  _connect,
+  _isPool,
+  _isQueryable,
+  _isSessionGone,
+  _watch,
+  type _Pooled,
+  type PoolLike,
+  type Queryable,
+} from "./_shared.js";
 
 /** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval on one connection. */
 export interface AdvisoryLockOptions {
@@ -42,11 +51,19 @@ export async function advisoryXactLock(
   return id;
 }
 
-/** What the block gets: the 64-bit key locked, and the connection holding the lock. */
+/** What the block gets: the 64-bit key locked, the connection holding the lock, and a signal that says when it is lost. */
 export interface HeldAdvisoryLock<C extends Queryable = Queryable> {
   readonly key: bigint;
   readonly client: C;
+  /**
+   * Aborts as soon as the holding session is gone (its connection's `'end'` or, for a pooled one,
+   * `'error'`): the server released the lock, and another session may hold it now. The reason is an
+   * Error with `code: "ELOCKLOST"` that says why; the exit then throws it.
+   */
+  readonly signal: AbortSignal;
 }
+
+const _held = new WeakMap<object, Set<bigint>>(); // the keys each connection holds for a block of this package
 
 /**
  * A PostgreSQL advisory lock for the block — the lock for processes on several machines that share
@@ -69,53 +86,72 @@ export function advisoryLock<C extends Queryable>(
   if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
-  let pooled: (C & { release(destroy?: boolean | Error): void }) | undefined;
+  let pooled: _Pooled<C> | undefined;
+  let watch: ReturnType<typeof _watch>;
+  const lost = (why: string, cause?: unknown) =>
+    Object.assign(
+      new Error(
+        `Expected to hold advisory lock ${id} for the whole block, got ${why}: another session may have held it meanwhile, so the block did not run exclusively.`,
+        { cause },
+      ),
+      { code: "ELOCKLOST" },
+    );
   return resource(
     async (enter) => {
       const signal = eitherSignal(options.signal, enter.signal); // its own, or asyncWith(…, { signal })'s
       signal?.throwIfAborted();
       const client = _isPool(on) ? (pooled = await _connect(on, signal)) : on;
+      watch = _watch(client, !!pooled, (cause) => lost("its session gone (the server released the lock)", cause));
+      const keys = _held.get(client) ?? _held.set(client, new Set()).get(client)!;
+      let mine = false; // this block marked the key as held on this connection
       try {
+        if (keys.has(id))
+          throw Object.assign(
+            new Error(
+              `Expected advisory lock ${id} to be free on this connection, got it held by another block on the same connection: session locks are re-entrant, so both blocks would run at once. Give each block its own connection (advisoryLock(pool, …)), or serialise them in this process with core's Lock.`,
+            ),
+            { code: "ELOCKED" },
+          );
+        keys.add(id);
+        mine = true;
         if (!wait || (signal && !pooled)) await _tryUntil(client, id, suffix, wait, signal, retryInterval);
         else if (signal && pooled) await _waitCancellable(on as PoolLike, client, id, suffix, signal);
         else await client.query(`SELECT pg_advisory_lock${suffix}($1::bigint)`, [id.toString()]);
       } catch (error) {
+        if (mine) keys.delete(id);
+        watch.stop();
         pooled?.release(true);
         throw error;
       }
-      return { key: id, client };
+      return { key: id, client, signal: watch.signal };
     },
-    async ({ client }) => {
+    async ({ client }, failure) => {
+      let error: unknown = watch.gone && watch.signal.reason;
       try {
-        await client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint)`, [id.toString()]);
-        pooled?.release();
-      } catch (error) {
-        pooled?.release(true); // the session ends, and the server releases the lock with it
-        throw error;
+        if (!error) {
+          const { rows } = await client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [
+            id.toString(),
+          ]);
+          if ((rows[0] as { unlocked: boolean }).unlocked !== true)
+            error = lost(
+              "the server saying this session did not hold it at the end of the block (released inside it, by pg_advisory_unlock_all() or DISCARD ALL, or the session changed under a transaction-pooling proxy)",
+            );
+        }
+      } catch (unlockError) {
+        error = _isSessionGone(unlockError)
+          ? lost("its session gone (the server released the lock)", unlockError)
+          : unlockError;
+      } finally {
+        _held.get(client)?.delete(id);
+        watch.stop();
+        // On any doubt the session ends, and the server releases the lock with it.
+        if (pooled) error ? pooled.release(true) : pooled.release();
       }
+      // The block's own error wins over a lost lock: it failed anyway, and is rethrown as it is.
+      if (error && !(failure && (error as { code?: string }).code === "ELOCKLOST")) throw error;
     },
     "advisoryLock",
   );
-}
-
-/**
- * A pooled connection, or the signal's reason when it aborts first (a pool with no spare connection
- * waits): the connection that comes later goes straight back.
- */
-function _connect<C extends Queryable>(
-  pool: PoolLike<C>,
-  signal: AbortSignal | undefined,
-): Promise<C & { release(destroy?: boolean | Error): void }> {
-  const connecting = pool.connect();
-  if (!signal) return connecting;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason); // the connection that comes later is released below
-    signal.addEventListener("abort", onAbort, { once: true });
-    connecting.then(
-      (client) => (signal.removeEventListener("abort", onAbort), signal.aborted ? client.release() : resolve(client)),
-      (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
-    );
-  });
 }
 
 async function _tryUntil(

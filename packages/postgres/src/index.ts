@@ -1,4 +1,4 @@
 export type { ClientOf, PoolLike, Queryable, QueryResultLike } from "./_shared.js";
 export { type Transaction, transaction, type TransactionOptions } from "./transaction.js";
-export { connection } from "./connection.js";
+export { connection, type ConnectionOptions } from "./connection.js";
 export { type AdvisoryLockOptions, advisoryLock, advisoryXactLock, type HeldAdvisoryLock } from "./advisory-lock.js";

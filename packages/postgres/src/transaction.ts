@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
-import { _isQueryable, type Queryable, type QueryResultLike } from "./_shared.js";
+import { _isPool, _isQueryable, _isSessionGone, type Queryable, type QueryResultLike } from "./_shared.js";
 
 /** Options of `transaction`: its isolation level, read-only and deferrable modes. */
 export interface TransactionOptions {
@@ -22,6 +22,7 @@ export interface Transaction<C extends Queryable = Queryable> extends Queryable 
 
 interface _State {
   client: Queryable;
+  parent: _State | undefined; // the enclosing transaction of a savepoint
   depth: number;
   child: boolean; // a nested transaction is open: statements must go through it
   failed: { error: unknown } | undefined; // a statement failed and the block carried on
@@ -46,37 +47,48 @@ const _busy = new WeakSet<object>(); // connections with an open transaction
  * }); // committed; had anything above thrown, nothing would be kept
  */
 export function transaction<C extends Queryable>(
-  on: C | Transaction<C>,
+  on: (C & { readonly totalCount?: never }) | Transaction<C>, // a pool (with totalCount) is refused: see below
   options: TransactionOptions = {},
 ): AsyncContextManager<Transaction<C>, false> {
-  if (!_isQueryable(on))
+  if (!_isQueryable(on) || _isPool(on))
     throw expected(
-      "transaction() to be given a connection (a pg Client or PoolClient, a PGlite database) or a transaction's tx",
+      "transaction() to be given one connection (a pg Client or PoolClient, a PGlite database) or a transaction's tx",
       on,
+      _isPool(on)
+        ? "a pool, which runs each statement on whichever session is free: take one for the block with asyncWith(connection(pool), (client) => asyncWith(transaction(client), …))"
+        : undefined,
     );
-  const begin = _begin(options);
   const outer = _Handle.stateOf(on);
+  const begin = _begin(options, outer !== undefined);
   let state: _State;
   let savepoint = "";
   return resource(
     async () => {
       if (outer) {
-        if (outer.closed || outer.child)
-          throw _misuse(outer.closed ? "one that has ended" : "one with a nested transaction open");
+        if (_ended(outer) || outer.child)
+          throw _misuse(_ended(outer) ? "one that has ended" : "one with a nested transaction open");
         outer.child = true;
-        state = { client: outer.client, depth: outer.depth + 1, child: false, failed: undefined, closed: false };
+        state = {
+          client: outer.client,
+          parent: outer,
+          depth: outer.depth + 1,
+          child: false,
+          failed: undefined,
+          closed: false,
+        };
         savepoint = `asyncwith_${state.depth}`;
         await outer.client.query(`SAVEPOINT ${savepoint}`).catch((error) => {
           outer.child = false;
           throw error;
         });
+        if (_ended(outer)) throw _outlived(); // the parent's block ended while the SAVEPOINT was on its way
       } else {
         if (_busy.has(on))
           throw _misuse(
             "a connection already in a transaction: nest with transaction(tx), the outer block's value, or use another connection",
           );
         _busy.add(on);
-        state = { client: on, depth: 0, child: false, failed: undefined, closed: false };
+        state = { client: on, parent: undefined, depth: 0, child: false, failed: undefined, closed: false };
         await on.query(begin).catch((error) => {
           _busy.delete(on);
           throw error;
@@ -87,6 +99,18 @@ export function transaction<C extends Queryable>(
     async (_tx, failure) => {
       state.closed = true;
       try {
+        // The parent already ended (and rolled back, or refused to commit): nothing of ours is left to undo or keep.
+        if (outer && _ended(outer)) {
+          if (failure) return;
+          throw _outlived();
+        }
+        // A savepoint still open: its block outlived ours. Keep nothing rather than commit half of it.
+        if (state.child && !failure) {
+          await _undo(state.client, savepoint);
+          throw _misuse(
+            "one whose nested transaction(tx) block was still running when its own block ended: await the nested block inside it. Everything was rolled back",
+          );
+        }
         if (failure) {
           try {
             await _undo(state.client, savepoint);
@@ -99,9 +123,9 @@ export function transaction<C extends Queryable>(
           await _undo(state.client, savepoint);
           throw _rolledBack(state.failed.error);
         }
-        const result: QueryResultLike = await state.client.query(
-          savepoint ? `RELEASE SAVEPOINT ${savepoint}` : "COMMIT",
-        );
+        const result: QueryResultLike = await state.client
+          .query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : "COMMIT")
+          .catch((error) => Promise.reject(savepoint || !_isSessionGone(error) ? error : _unknownOutcome(error)));
         if (!savepoint && result.command === "ROLLBACK") throw _rolledBack(undefined);
       } finally {
         if (outer) outer.child = false;
@@ -142,6 +166,7 @@ class _Handle implements Transaction {
 
 async function _run(state: _State, text: string, params?: unknown[]): Promise<QueryResultLike> {
   if (state.closed) throw _misuse("one that has ended: run statements inside its block");
+  if (_ended(state)) throw _outlived();
   if (state.child) throw _misuse("one with a nested transaction open: run statements through the nested block's tx");
   try {
     return await state.client.query(text, params);
@@ -151,7 +176,32 @@ async function _run(state: _State, text: string, params?: unknown[]): Promise<Qu
   }
 }
 
-function _begin({ isolation, readOnly, deferrable }: TransactionOptions): string {
+/** True once this transaction or one enclosing it has ended: its statements would run outside it. */
+function _ended(state: _State): boolean {
+  for (let s: _State | undefined = state; s; s = s.parent) if (s.closed) return true;
+  return false;
+}
+
+const _outlived = () =>
+  new TypeError(
+    "Expected a savepoint to end before its transaction, got its transaction ended first (by its block's end or failure): nothing of the savepoint was kept. Await the nested asyncWith(transaction(tx), …) inside the outer block.",
+  );
+
+function _begin(options: TransactionOptions, savepoint: boolean): string {
+  if (options === null || typeof options !== "object") throw expected("transaction() options to be an object", options);
+  const { isolation, readOnly, deferrable } = options;
+  if (savepoint && (isolation !== undefined || readOnly !== undefined || deferrable !== undefined))
+    throw expected(
+      "no options for a savepoint (transaction(tx)): isolation, read-only and deferrable belong to the outer transaction",
+      options,
+      JSON.stringify({ isolation, readOnly, deferrable }),
+    );
+  for (const [name, value] of [
+    ["readOnly", readOnly],
+    ["deferrable", deferrable],
+  ] as const)
+    if (value !== undefined && typeof value !== "boolean")
+      throw expected(`transaction() options.${name} to be true or false`, value);
   const levels = ["read committed", "repeatable read", "serializable"];
   if (isolation !== undefined && !levels.includes(isolation))
     throw expected(
@@ -164,6 +214,16 @@ function _begin({ isolation, readOnly, deferrable }: TransactionOptions): string
   if (deferrable) parts.push("DEFERRABLE");
   return parts.join(" ");
 }
+
+/** SQLSTATE 08007, transaction_resolution_unknown: the COMMIT may have been applied. */
+const _unknownOutcome = (cause: unknown) =>
+  Object.assign(
+    new Error(
+      "Expected the COMMIT to be answered, got the connection lost first: the transaction may or may not have committed. Check whether its effects are there before running it again.",
+      { cause },
+    ),
+    { code: "08007" },
+  );
 
 const _misuse = (got: string) => new TypeError(`Expected a transaction block to run on its own, got ${got}`);
 

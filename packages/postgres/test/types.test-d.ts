@@ -19,6 +19,16 @@ describe("types against the real packages", () => {
     );
   });
 
+  it("a pool is no connection for transaction(); the held lock carries its signal; connection() takes options", async () => {
+    const pool = {} as pg.Pool;
+    // @ts-expect-error a pool runs each statement on another session: take one with connection(pool)
+    transaction(pool);
+    expectTypeOf(await asyncWith(advisoryLock(pool, 1n), (l) => l.signal)).toEqualTypeOf<AbortSignal>();
+    connection(pool, { reset: false });
+    // @ts-expect-error reset is a boolean
+    connection(pool, { reset: "no" });
+  });
+
   it("PGlite as a connection; never as a pool", async () => {
     const db = {} as PGlite;
     expectTypeOf(await asyncWith(transaction(db), (tx) => tx.client)).toEqualTypeOf<PGlite>();

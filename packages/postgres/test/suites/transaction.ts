@@ -94,5 +94,70 @@ export function testTransaction(database: Database): void {
       });
       await asyncWith(transaction(db()), () => {}); // and the connection is free again
     });
+
+    it("a savepoint cannot outlive its transaction: after the parent rolled back, its statements are refused, never run in autocommit", async () => {
+      const failed = new Error("check failed");
+      let release!: () => void;
+      const later = new Promise<void>((resolve) => (release = resolve));
+      let savepointWork: Promise<unknown> | undefined;
+      const result = asyncWith(transaction(db()), (tx) =>
+        Promise.all([
+          (savepointWork = asyncWith(transaction(tx), async (sp) => {
+            await sp.query("update accounts set balance = balance - 10 where id = 'alice'");
+            await later; // the parent's block fails meanwhile
+            await sp.query("insert into accounts values ('carol', 10)");
+          })),
+          Promise.reject(failed),
+        ]),
+      );
+      await expect(result).rejects.toBe(failed);
+      release();
+      await expect(savepointWork).rejects.toThrow(
+        /^Expected a savepoint to end before its transaction, got its transaction ended first/,
+      );
+      expect(await balances()).toEqual({ alice: 100, bob: 0 });
+      await asyncWith(transaction(db()), () => {}); // the connection is free and idle
+    });
+
+    it("a parent whose block ends while its savepoint is open commits nothing and says which error", async () => {
+      let release!: () => void;
+      const later = new Promise<void>((resolve) => (release = resolve));
+      let savepointWork: Promise<unknown> | undefined;
+      const result = asyncWith(transaction(db()), async (tx) => {
+        await tx.query("update accounts set balance = balance + 1 where id = 'bob'");
+        await new Promise<void>((started) => {
+          savepointWork = asyncWith(transaction(tx), async (sp) => {
+            await sp.query("update accounts set balance = balance - 10 where id = 'alice'");
+            started();
+            await later;
+            await sp.query("update accounts set balance = balance + 10 where id = 'bob'");
+          });
+        }); // the savepoint's block is not awaited: this block ends while it is open
+      });
+      await expect(result).rejects.toThrow(
+        /^Expected a transaction block to run on its own, got one whose nested transaction\(tx\) block was still running when its own block ended/,
+      );
+      release();
+      await expect(savepointWork).rejects.toThrow(/got its transaction ended first/);
+      expect(await balances()).toEqual({ alice: 100, bob: 0 });
+    });
+
+    it("validates its options: a savepoint refuses them (never drops them), and readOnly takes booleans only", () => {
+      expect(() => transaction(db(), { readOnly: "false" as never })).toThrow(
+        'Expected transaction() options.readOnly to be true or false, got "false"',
+      );
+      expect(() => transaction(db(), { deferrable: 1 as never })).toThrow(
+        "Expected transaction() options.deferrable to be true or false, got 1",
+      );
+      expect(() => transaction(db(), null as never)).toThrow(
+        "Expected transaction() options to be an object, got null",
+      );
+      return asyncWith(transaction(db()), (outer) => {
+        expect(() => transaction(outer, { isolation: "serializable" })).toThrow(
+          /^Expected no options for a savepoint \(transaction\(tx\)\): isolation, read-only and deferrable belong to the outer transaction, got/,
+        );
+        expect(() => transaction(outer, {})).not.toThrow();
+      });
+    });
   });
 }

@@ -1,0 +1,144 @@
+// Where a block's boundary meets a pool or a dying session (#22): transaction(pool) refused, pooled
+// sessions handed on only clean, locks that know when they are lost, no unhandled 'error' event, and
+// a COMMIT whose outcome is unknown saying so.
+import { asyncWith } from "@asyncwith/core";
+import { expect, it } from "vitest";
+import { advisoryLock, connection, transaction } from "../src/index.ts";
+import { client, pool } from "./pg.ts";
+
+type Client = Awaited<ReturnType<typeof client>>;
+const pidOf = async (c: { query: Client["query"] }) =>
+  (await c.query("select pg_backend_pid() as pid")).rows[0].pid as number;
+const granted = async (admin: Client, key: bigint) =>
+  (
+    await admin.query(
+      "select count(*)::int as n from pg_locks where locktype = 'advisory' and granted and ((classid::bigint << 32) | objid::bigint) = $1::bigint",
+      [key.toString()],
+    )
+  ).rows[0].n as number;
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check())); // each look is a round trip to the server: the wait is for the server's state
+};
+
+it("transaction(pool) is refused with an error that names connection(pool)", () => {
+  expect(() => transaction(pool() as never)).toThrow(
+    /^Expected transaction\(\) to be given one connection .*, got a pool, which runs each statement on whichever session is free: take one for the block with asyncWith\(connection\(pool\)/,
+  );
+});
+
+it("connection(pool) hands a session on only idle: a block that left a transaction open fails, and nobody inherits it", async () => {
+  const p = pool(1);
+  await p.query("create table if not exists handed_on (v int)");
+  await p.query("truncate handed_on");
+  const left = asyncWith(connection(p), async (c) => {
+    await c.query("begin");
+    await c.query("insert into handed_on values (1)");
+  });
+  await expect(left).rejects.toThrow(
+    /^Expected the connection to be idle when the block ended, got it inside a transaction \(BEGIN without COMMIT or ROLLBACK\)/,
+  );
+  await asyncWith(connection(p), async (c) => {
+    await c.query("insert into handed_on values (2)"); // in autocommit: kept
+    expect((c as unknown as { getTransactionStatus(): string }).getTransactionStatus()).toBe("I");
+  });
+  expect((await p.query("select v from handed_on order by v")).rows).toEqual([{ v: 2 }]);
+});
+
+it("connection(pool) resets what a block changed in the session: SETs, session advisory locks, temp tables", async () => {
+  const p = pool(1);
+  const admin = await client();
+  const first = await asyncWith(connection(p), async (c) => {
+    await c.query("set statement_timeout = 1234");
+    await c.query("select pg_advisory_lock(4242)");
+    await c.query("create temp table scratch (v int)");
+    return pidOf(c);
+  });
+  expect(await granted(admin, 4242n)).toBe(0); // not kept by a session idling in the pool
+  const seen = await asyncWith(connection(p), async (c) => ({
+    pid: await pidOf(c),
+    timeout: (await c.query("show statement_timeout")).rows[0].statement_timeout,
+    scratch: (await c.query("select to_regclass('pg_temp.scratch') as t")).rows[0].t,
+  }));
+  expect(seen).toEqual({ pid: first, timeout: "0", scratch: null }); // the same session, clean
+});
+
+it("a held lock whose session is terminated: its signal aborts with ELOCKLOST, the exit throws it, and the pooled client's 'error' crashes nothing", async () => {
+  const p = pool(2);
+  const admin = await client();
+  let seen: unknown;
+  const block = asyncWith(advisoryLock(p, 77n), async ({ client: c, signal }) => {
+    await admin.query("select pg_terminate_backend($1)", [await pidOf(c)]); // no query of the block runs meanwhile
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    seen = signal.reason;
+    return "finished as if nothing happened";
+  });
+  await expect(block).rejects.toMatchObject({
+    code: "ELOCKLOST",
+    message: expect.stringMatching(/^Expected to hold advisory lock 77 for the whole block, got its session gone/),
+  });
+  expect(seen).toMatchObject({ code: "ELOCKLOST" });
+  expect(await granted(admin, 77n)).toBe(0);
+  // The pool carries on: the dead session was destroyed, not handed on.
+  expect(await asyncWith(advisoryLock(p, 77n, { wait: false }), ({ key }) => key)).toBe(77n);
+});
+
+it("a block that fails because its session died rejects with its own error, not a SuppressedError", async () => {
+  const p = pool(2);
+  const admin = await client();
+  let own: unknown;
+  const block = asyncWith(advisoryLock(p, 78n), async ({ client: c }) => {
+    const pid = await pidOf(c);
+    await admin.query("select pg_terminate_backend($1)", [pid]);
+    await c.query("select 1").catch((error) => {
+      own = error;
+      throw error;
+    });
+  });
+  await expect(block).rejects.toSatisfy((error) => error === own && own !== undefined);
+});
+
+it("an unlock the server answers with false is an error (ELOCKLOST): the block did not run under the lock", async () => {
+  const c = await client();
+  const block = asyncWith(advisoryLock(c, 79n), () => c.query("select pg_advisory_unlock_all()"));
+  await expect(block).rejects.toMatchObject({
+    code: "ELOCKLOST",
+    message: expect.stringMatching(/got the server saying this session did not hold it at the end of the block/),
+  });
+});
+
+it("one connection cannot hold the same key from two blocks at once (session locks are re-entrant)", async () => {
+  const c = await client();
+  await asyncWith(advisoryLock(c, 80n), async () => {
+    await expect(asyncWith(advisoryLock(c, 80n), () => "both inside")).rejects.toMatchObject({
+      code: "ELOCKED",
+      message: expect.stringMatching(
+        /^Expected advisory lock 80 to be free on this connection, got it held by another block on the same connection/,
+      ),
+    });
+  });
+  expect(await asyncWith(advisoryLock(c, 80n), ({ key }) => key)).toBe(80n); // free again after
+});
+
+it("a COMMIT whose answer never comes says its outcome is unknown (SQLSTATE 08007), so nobody retries it blindly", async () => {
+  const [c, admin] = [await client(), await client()];
+  c.on("error", () => {}); // its session is terminated on purpose
+  await admin.query(`
+    create table if not exists slow_commit (v int);
+    create or replace function slow_commit_check() returns trigger language plpgsql as
+      $$ begin perform pg_sleep(30); return null; end $$;
+    drop trigger if exists slow_commit_check on slow_commit;
+    create constraint trigger slow_commit_check after insert on slow_commit
+      deferrable initially deferred for each row execute function slow_commit_check();`);
+  const pid = await pidOf(c);
+  const block = asyncWith(transaction(c), (tx) => tx.query("insert into slow_commit values (1)"));
+  await until(
+    async () =>
+      (await admin.query("select query from pg_stat_activity where pid = $1 and wait_event = 'PgSleep'", [pid])).rows
+        .length === 1,
+  ); // the COMMIT is running its deferred check
+  await admin.query("select pg_terminate_backend($1)", [pid]);
+  await expect(block).rejects.toMatchObject({
+    code: "08007",
+    message: expect.stringMatching(/^Expected the COMMIT to be answered, got the connection lost first/),
+  });
+});
