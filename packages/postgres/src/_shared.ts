@@ -60,13 +60,19 @@ export function _connect<C extends Queryable>(pool: PoolLike<C>, signal: AbortSi
   });
 }
 
-type _Emitter = { on(event: string, listener: (error?: unknown) => void): unknown; off?: unknown };
+type _Listener = (error?: unknown) => void;
+type _Emitter = {
+  on(event: string, listener: _Listener): unknown;
+  removeListener(event: string, listener: _Listener): unknown;
+};
 
 /** What the package knows about a session it holds: whether it is gone, and a signal that says so. */
 export interface _Watch {
-  /** Why the session is gone (its `'error'`, or "ended"), once it is. */
-  readonly gone: unknown;
+  /** Why the session is gone (the signal's reason), once it is. */
+  readonly gone: Error | undefined;
   readonly signal: AbortSignal;
+  /** Records that the session (or what it held) is gone, seen by other means — a failed unlock — and aborts the signal with `reason`. */
+  lose(reason: Error): void;
   /** Stops watching: call once the session is released. */
   stop(): void;
 }
@@ -79,22 +85,24 @@ export interface _Watch {
  */
 export function _watch(client: unknown, held: boolean, reason: (cause: unknown) => Error): _Watch {
   const controller = new AbortController();
-  const emitter = client as Partial<_Emitter> & { removeListener?(e: string, l: (error?: unknown) => void): unknown };
-  const watch = { gone: undefined as unknown, signal: controller.signal, stop: () => {} };
-  if (typeof emitter.on !== "function" || typeof emitter.removeListener !== "function") return watch;
-  const onEnd = (error?: unknown) => {
-    if (watch.gone) return;
-    watch.gone = error ?? new Error("the session ended");
-    controller.abort(reason(watch.gone));
+  const emitter = client as Partial<_Emitter>;
+  const watch: { -readonly [K in keyof _Watch]: _Watch[K] } = {
+    gone: undefined,
+    signal: controller.signal,
+    lose: (why) => void (watch.gone ??= (controller.abort(why), why)),
+    stop: () => {},
   };
-  const onError = (error?: unknown) => onEnd(error);
-  emitter.on("end", onEnd);
-  if (held) emitter.on("error", onError);
+  const onEnd = (error?: unknown) => watch.lose(reason(error ?? new Error("the session ended")));
+  if (typeof emitter.on !== "function" || typeof emitter.removeListener !== "function") return watch;
+  const { on, removeListener } = emitter as _Emitter;
+  const onError: _Listener = (error) => onEnd(error);
+  on.call(emitter, "end", onEnd);
+  if (held) on.call(emitter, "error", onError);
   watch.stop = () => {
-    emitter.removeListener!("end", onEnd);
+    removeListener.call(emitter, "end", onEnd);
     // A released client may still report the error of its dying socket: keep a listener that
     // swallows it (its `gone` is recorded), as pg-pool does for clients it has let go.
-    if (held && !watch.gone) emitter.removeListener!("error", onError);
+    if (held && !watch.gone) removeListener.call(emitter, "error", onError);
   };
   return watch;
 }

@@ -126,29 +126,31 @@ export function advisoryLock<C extends Queryable>(
       return { key: id, client, signal: watch.signal };
     },
     async ({ client }, failure) => {
-      let error: unknown = watch.gone && watch.signal.reason;
+      let error: unknown;
       try {
-        if (!error) {
+        if (!watch.gone) {
           const { rows } = await client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [
             id.toString(),
           ]);
           if ((rows[0] as { unlocked: boolean }).unlocked !== true)
-            error = lost(
-              "the server saying this session did not hold it at the end of the block (released inside it, by pg_advisory_unlock_all() or DISCARD ALL, or the session changed under a transaction-pooling proxy)",
+            watch.lose(
+              lost(
+                "the server saying this session did not hold it at the end of the block (released inside it, by pg_advisory_unlock_all() or DISCARD ALL, or the session changed under a transaction-pooling proxy)",
+              ),
             );
         }
       } catch (unlockError) {
-        error = _isSessionGone(unlockError)
-          ? lost("its session gone (the server released the lock)", unlockError)
-          : unlockError;
+        if (_isSessionGone(unlockError))
+          watch.lose(lost("its session gone (the server released the lock)", unlockError));
+        else error = unlockError; // the session lives on, and may still hold the lock
       } finally {
         _held.get(client)?.delete(id);
         watch.stop();
         // On any doubt the session ends, and the server releases the lock with it.
-        if (pooled) error ? pooled.release(true) : pooled.release();
+        if (pooled) (error ?? watch.gone) ? pooled.release(true) : pooled.release();
       }
       // The block's own error wins over a lost lock: it failed anyway, and is rethrown as it is.
-      if (error && !(failure && (error as { code?: string }).code === "ELOCKLOST")) throw error;
+      if (error || (watch.gone && !failure)) throw error ?? watch.gone;
     },
     "advisoryLock",
   );

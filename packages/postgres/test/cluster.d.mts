@@ -1,2 +1,4 @@
+type Config = { host: string; user: string; database: string; bin: string; data: string };
 export function postgresBin(): string;
-export function startCluster(): { config: { host: string; user: string; database: string; bin: string }; stop(): void };
+export function startCluster(): { config: Config; stop(): void };
+export function restartCluster(config: Config): void;

@@ -47,7 +47,7 @@ export function startCluster() {
     "start",
   ]);
   return {
-    config: { host: socket, user: "postgres", database: "postgres", bin },
+    config: { host: socket, user: "postgres", database: "postgres", bin, data },
     stop() {
       try {
         run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
@@ -56,4 +56,14 @@ export function startCluster() {
       }
     },
   };
+}
+
+/** Restarts a running cluster (`pg_ctl restart -m fast`): every session ends, as in a server restart. */
+export function restartCluster({ bin, data }) {
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  execFileSync(join(bin, "pg_ctl"), ["-D", data, "-l", join(data, "..", "server.log"), "-w", "-m", "fast", "restart"], {
+    ...asUser,
+    stdio: "pipe",
+    env: { ...process.env, LC_ALL: "C" },
+  });
 }

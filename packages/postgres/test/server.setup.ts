@@ -5,7 +5,7 @@ import { startCluster } from "./cluster.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    pg: { host: string; user: string; database: string; bin: string };
+    pg: { host: string; user: string; database: string; bin: string; data: string };
   }
 }
 
