@@ -112,3 +112,13 @@ export const _isSessionGone = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith("08") || code.startsWith("57P0");
 };
+
+/** Sleeps, or rejects with the signal's reason (at once if it already aborted); removes its listener either way. */
+export function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

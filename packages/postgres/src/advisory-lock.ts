@@ -5,6 +5,7 @@ import {
   _isPool,
   _isQueryable,
   _isSessionGone,
+  _sleep,
   _watch,
   type _Pooled,
   type PoolLike,
@@ -175,17 +176,8 @@ async function _tryUntil(
         ),
         { code: "ELOCKED" },
       );
-    await _pause(retry * (0.5 + Math.random()), signal);
+    await _sleep(retry * (0.5 + Math.random()), signal);
   }
-}
-
-/** Sleeps, or rejects with the signal's reason; removes its listener either way (one wait, one listener). */
-function _pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
-    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Waits in `pg_advisory_lock`; on abort, cancels that query from another pooled connection. */

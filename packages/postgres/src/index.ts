@@ -2,3 +2,4 @@ export type { ClientOf, PoolLike, Queryable, QueryResultLike } from "./_shared.j
 export { type Transaction, transaction, type TransactionOptions } from "./transaction.js";
 export { connection, type ConnectionOptions } from "./connection.js";
 export { type AdvisoryLockOptions, advisoryLock, advisoryXactLock, type HeldAdvisoryLock } from "./advisory-lock.js";
+export { retryOnConflict, type RetryOptions } from "./retry.js";

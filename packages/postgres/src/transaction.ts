@@ -1,8 +1,9 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
+import { _cancelRunning, _deadline, type _Deadline } from "./_deadline.js";
 import { _isPool, _isQueryable, _isSessionGone, type Queryable, type QueryResultLike } from "./_shared.js";
 
-/** Options of `transaction`: its isolation level, read-only and deferrable modes. */
+/** Options of `transaction`: its isolation level, read-only and deferrable modes, and when to give up. */
 export interface TransactionOptions {
   /** `BEGIN ISOLATION LEVEL …`. Default: the server's (read committed). */
   isolation?: "read committed" | "repeatable read" | "serializable";
@@ -10,6 +11,14 @@ export interface TransactionOptions {
   readOnly?: boolean;
   /** `DEFERRABLE` (with serializable, read only). */
   deferrable?: boolean;
+  /**
+   * Milliseconds the whole block may take. Past them, the running statement is cancelled on the
+   * server, later ones are refused, the transaction rolls back, and the block rejects with a
+   * `TimeoutError`. The server bounds every statement by it too (`SET LOCAL statement_timeout`).
+   */
+  timeout?: number;
+  /** Cancels the transaction as `timeout` does, with `signal.reason` as the block's error. */
+  signal?: AbortSignal;
 }
 
 /** The block's handle: run statements through it; nest with `transaction(tx)` (a savepoint). */
@@ -18,6 +27,8 @@ export interface Transaction<C extends Queryable = Queryable> extends Queryable 
   readonly client: C;
   /** 0 for the transaction, 1 for a savepoint inside it, and so on. */
   readonly depth: number;
+  /** Aborts when the transaction is cancelled (`timeout`, `signal`): pass it to work the block does beside its statements. */
+  readonly signal: AbortSignal;
 }
 
 interface _State {
@@ -27,7 +38,10 @@ interface _State {
   child: boolean; // a nested transaction is open: statements must go through it
   failed: { error: unknown } | undefined; // a statement failed and the block carried on
   closed: boolean;
+  deadline: _Deadline | undefined; // the outer transaction's, shared by its savepoints
 }
+
+const _NEVER = new AbortController().signal; // the signal of a transaction without timeout or signal
 
 const _busy = new WeakSet<object>(); // connections with an open transaction
 
@@ -60,6 +74,7 @@ export function transaction<C extends Queryable>(
     );
   const outer = _Handle.stateOf(on);
   const begin = _begin(options, outer !== undefined);
+  const startDeadline = _deadline(options.timeout, options.signal, "transaction()");
   let state: _State;
   let savepoint = "";
   return resource(
@@ -75,6 +90,7 @@ export function transaction<C extends Queryable>(
           child: false,
           failed: undefined,
           closed: false,
+          deadline: outer.deadline,
         };
         savepoint = `asyncwith_${state.depth}`;
         await outer.client.query(`SAVEPOINT ${savepoint}`).catch((error) => {
@@ -88,16 +104,35 @@ export function transaction<C extends Queryable>(
             "a connection already in a transaction: nest with transaction(tx), the outer block's value, or use another connection",
           );
         _busy.add(on);
-        state = { client: on, parent: undefined, depth: 0, child: false, failed: undefined, closed: false };
-        await on.query(begin).catch((error) => {
+        state = {
+          client: on,
+          parent: undefined,
+          depth: 0,
+          child: false,
+          failed: undefined,
+          closed: false,
+          deadline: undefined,
+        };
+        try {
+          await on.query(begin);
+          if (options.timeout) await on.query(`SET LOCAL statement_timeout = ${Math.ceil(options.timeout)}`);
+        } catch (error) {
           _busy.delete(on);
+          if (options.timeout) await on.query("ROLLBACK").catch(() => {});
           throw error;
-        });
+        }
+        if (startDeadline) {
+          const deadline = (state.deadline = startDeadline());
+          const client = on;
+          deadline.signal.addEventListener("abort", () => void _cancelRunning(client).catch(() => {}), { once: true });
+        }
       }
       return new _Handle(state) as unknown as Transaction<C>;
     },
     async (_tx, failure) => {
       state.closed = true;
+      const cancelled = state.deadline?.signal.aborted ? state.deadline.signal : undefined;
+      if (!outer) state.deadline?.stop();
       try {
         // The parent already ended (and rolled back, or refused to commit): nothing of ours is left to undo or keep.
         if (outer && _ended(outer)) {
@@ -111,13 +146,14 @@ export function transaction<C extends Queryable>(
             "one whose nested transaction(tx) block was still running when its own block ended: await the nested block inside it. Everything was rolled back",
           );
         }
-        if (failure) {
+        if (failure || cancelled) {
           try {
             await _undo(state.client, savepoint);
           } catch (rollbackError) {
-            throw suppressed(rollbackError, failure.error);
+            throw failure ? suppressed(rollbackError, failure.error) : rollbackError;
           }
-          return;
+          if (failure) return;
+          throw cancelled!.reason; // the block caught its cancelled statement and carried on: still cancelled
         }
         if (state.failed) {
           await _undo(state.client, savepoint);
@@ -138,7 +174,13 @@ export function transaction<C extends Queryable>(
 
 /** Rolls the transaction (or the savepoint) back; a savepoint is then released, as asyncpg does. */
 async function _undo(client: Queryable, savepoint: string): Promise<void> {
-  if (!savepoint) return void (await client.query("ROLLBACK"));
+  // A cancel sent at the deadline may land on the ROLLBACK itself (57014): then once more.
+  if (!savepoint)
+    return void (await client
+      .query("ROLLBACK")
+      .catch((error) =>
+        (error as { code?: string }).code === "57014" ? client.query("ROLLBACK") : Promise.reject(error),
+      ));
   await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
   await client.query(`RELEASE SAVEPOINT ${savepoint}`);
 }
@@ -159,6 +201,9 @@ class _Handle implements Transaction {
   get client(): Queryable {
     return this.#state.client;
   }
+  get signal(): AbortSignal {
+    return this.#state.deadline?.signal ?? _NEVER;
+  }
   static stateOf(x: object): _State | undefined {
     return #state in x ? (x as _Handle).#state : undefined;
   }
@@ -167,12 +212,14 @@ class _Handle implements Transaction {
 async function _run(state: _State, text: string, params?: unknown[]): Promise<QueryResultLike> {
   if (state.closed) throw _misuse("one that has ended: run statements inside its block");
   if (_ended(state)) throw _outlived();
+  const signal = state.deadline?.signal;
+  if (signal?.aborted) throw signal.reason; // cancelled: nothing more runs in it
   if (state.child) throw _misuse("one with a nested transaction open: run statements through the nested block's tx");
   try {
     return await state.client.query(text, params);
   } catch (error) {
     state.failed ??= { error };
-    throw error;
+    throw signal?.aborted ? signal.reason : error; // a statement cancelled at the deadline fails with the deadline's reason
   }
 }
 
@@ -190,11 +237,19 @@ const _outlived = () =>
 function _begin(options: TransactionOptions, savepoint: boolean): string {
   if (options === null || typeof options !== "object") throw expected("transaction() options to be an object", options);
   const { isolation, readOnly, deferrable } = options;
-  if (savepoint && (isolation !== undefined || readOnly !== undefined || deferrable !== undefined))
+  const given = Object.keys(options).filter((k) => options[k as keyof TransactionOptions] !== undefined);
+  const unknown = given.filter((k) => !["isolation", "readOnly", "deferrable", "timeout", "signal"].includes(k));
+  if (unknown.length)
     throw expected(
-      "no options for a savepoint (transaction(tx)): isolation, read-only and deferrable belong to the outer transaction",
+      "transaction() options among isolation, readOnly, deferrable, timeout and signal",
       options,
-      JSON.stringify({ isolation, readOnly, deferrable }),
+      `options ${unknown.join(", ")}`,
+    );
+  if (savepoint && given.length)
+    throw expected(
+      "no options for a savepoint (transaction(tx)): isolation, read-only, deferrable, timeout and signal belong to the outer transaction",
+      options,
+      `options ${given.join(", ")}`,
     );
   for (const [name, value] of [
     ["readOnly", readOnly],

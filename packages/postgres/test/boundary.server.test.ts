@@ -142,3 +142,32 @@ it("a COMMIT whose answer never comes says its outcome is unknown (SQLSTATE 0800
     message: expect.stringMatching(/^Expected the COMMIT to be answered, got the connection lost first/),
   });
 });
+
+it("transaction(client, { timeout }): the running statement is cancelled on the server, the transaction rolls back, the block rejects with a TimeoutError", async () => {
+  const [c, admin] = [await client(), await client()];
+  await c.query("create temp table timed (v int)");
+  const block = asyncWith(transaction(c, { timeout: 200 }), async (tx) => {
+    await tx.query("insert into timed values (1)");
+    await tx.query("select pg_sleep(30)");
+  });
+  await expect(block).rejects.toMatchObject({
+    name: "TimeoutError",
+    message: expect.stringMatching(/^Expected the transaction to end within its timeout of 200 ms/),
+  });
+  const { rows } = await admin.query("select state from pg_stat_activity where pid = $1", [await pidOf(c)]);
+  expect(rows).toEqual([{ state: "idle" }]); // not sleeping, and not idle in transaction
+  expect((await c.query("select count(*)::int as n from timed")).rows[0].n).toBe(0);
+});
+
+it("transaction(client, { signal }): an abort cancels the running statement, and the block rejects with the very same reason", async () => {
+  const c = await client();
+  const controller = new AbortController();
+  const reason = new Error("the user went away");
+  const block = asyncWith(transaction(c, { signal: controller.signal }), async (tx) => {
+    const sleeping = tx.query("select pg_sleep(30)");
+    controller.abort(reason);
+    await sleeping;
+  });
+  await expect(block).rejects.toBe(reason);
+  expect((await c.query("select 1 as one")).rows).toEqual([{ one: 1 }]); // the connection is usable, out of the transaction
+});

@@ -98,7 +98,7 @@ async function run(): Promise<{
 }
 
 it(`the safe pattern holds: ${RUNS} runs × ${WORKERS} processes × ${INCREMENTS} increments, holders' sessions terminated at random and the server restarted once a run: 0 lost, 0 doubled, every lost lock seen`, async () => {
-  const results = [];
+  const results: Awaited<ReturnType<typeof run>>[] = [];
   for (let i = 0; i < RUNS; i++) results.push(await run());
   const sum = (k: keyof (typeof results)[0]) => results.reduce((n, r) => n + r[k], 0);
   console.log(

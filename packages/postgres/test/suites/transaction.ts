@@ -142,6 +142,22 @@ export function testTransaction(database: Database): void {
       expect(await balances()).toEqual({ alice: 100, bob: 0 });
     });
 
+    it("a signal that aborts mid-block: later statements are refused with its reason, the block rolls back and rejects with that very value, even if it carried on", async () => {
+      const controller = new AbortController();
+      const reason = new Error("cancelled by the caller");
+      const seen: unknown[] = [];
+      const result = asyncWith(transaction(db(), { signal: controller.signal, timeout: 60_000 }), async (tx) => {
+        await tx.query("update accounts set balance = balance + 1 where id = 'bob'");
+        controller.abort(reason);
+        expect(tx.signal.aborted).toBe(true);
+        await tx.query("update accounts set balance = balance + 1 where id = 'bob'").catch((e) => seen.push(e));
+        return "carried on";
+      });
+      await expect(result).rejects.toBe(reason);
+      expect(seen).toEqual([reason]);
+      expect(await balances()).toEqual({ alice: 100, bob: 0 });
+    });
+
     it("validates its options: a savepoint refuses them (never drops them), and readOnly takes booleans only", () => {
       expect(() => transaction(db(), { readOnly: "false" as never })).toThrow(
         'Expected transaction() options.readOnly to be true or false, got "false"',
@@ -152,9 +168,15 @@ export function testTransaction(database: Database): void {
       expect(() => transaction(db(), null as never)).toThrow(
         "Expected transaction() options to be an object, got null",
       );
+      expect(() => transaction(db(), { isolationLevel: "serializable" } as never)).toThrow(
+        "Expected transaction() options among isolation, readOnly, deferrable, timeout and signal, got options isolationLevel",
+      );
+      expect(() => transaction(db(), { timeout: -1 })).toThrow(
+        "Expected transaction() options.timeout to be a positive number of milliseconds, got -1",
+      );
       return asyncWith(transaction(db()), (outer) => {
         expect(() => transaction(outer, { isolation: "serializable" })).toThrow(
-          /^Expected no options for a savepoint \(transaction\(tx\)\): isolation, read-only and deferrable belong to the outer transaction, got/,
+          /^Expected no options for a savepoint \(transaction\(tx\)\): isolation, read-only, deferrable, timeout and signal belong to the outer transaction, got options isolation$/,
         );
         expect(() => transaction(outer, {})).not.toThrow();
       });

@@ -1,0 +1,66 @@
+// A transaction's time limit and cancellation: its `timeout` and `signal` options as one signal,
+// and the statement running when it aborts cancelled on the server. Not exported from the package.
+import { expected } from "@asyncwith/core/adapter";
+import type { Queryable } from "./_shared.js";
+
+/** The block's stop: aborts at `timeout` or with `signal`; `stop()` clears the timer. */
+export interface _Deadline {
+  readonly signal: AbortSignal;
+  stop(): void;
+}
+
+/** Validates `timeout` (ms) and `signal`; undefined when neither is given. */
+export function _deadline(timeout: unknown, signal: unknown, what: string): (() => _Deadline) | undefined {
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0 && timeout < 2 ** 31))
+    throw expected(`${what} options.timeout to be a positive number of milliseconds`, timeout);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw expected(`${what} options.signal to be an AbortSignal`, signal);
+  if (timeout === undefined && signal === undefined) return undefined;
+  return () => {
+    const controller = new AbortController();
+    const abort = () => controller.abort((signal as AbortSignal).reason);
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              controller.abort(
+                new DOMException(
+                  `Expected the transaction to end within its timeout of ${timeout} ms, got it still running: it was cancelled and rolled back. Raise options.timeout, or do less in one transaction.`,
+                  "TimeoutError",
+                ),
+              ),
+            timeout as number,
+          );
+    (signal as AbortSignal | undefined)?.addEventListener("abort", abort, { once: true });
+    if ((signal as AbortSignal | undefined)?.aborted) abort();
+    return {
+      signal: controller.signal,
+      stop: () => (clearTimeout(timer), (signal as AbortSignal | undefined)?.removeEventListener("abort", abort)),
+    };
+  };
+}
+
+type _PgClient = {
+  processID?: unknown;
+  connectionParameters?: unknown;
+  constructor: new (config: unknown) => Queryable & { connect(): Promise<unknown>; end(): Promise<unknown> };
+};
+
+/**
+ * Cancels the statement a node-postgres client is running (`pg_cancel_backend`, from a short-lived
+ * second session with the same settings). PGlite runs statements in this thread: nothing runs to
+ * cancel while JavaScript does, and a later statement is refused anyway.
+ */
+export async function _cancelRunning(client: Queryable): Promise<void> {
+  const pg = client as unknown as _PgClient;
+  if (typeof pg.processID !== "number" || typeof pg.connectionParameters !== "object") return;
+  const other = new pg.constructor(pg.connectionParameters);
+  (other as { on?(event: string, listener: () => void): unknown }).on?.("error", () => {}); // a failed cancel is no crash
+  try {
+    await other.connect();
+    await other.query("SELECT pg_cancel_backend($1)", [pg.processID]);
+  } finally {
+    await other.end().catch(() => {});
+  }
+}
