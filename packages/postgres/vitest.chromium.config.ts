@@ -6,7 +6,7 @@ import { reportAs } from "../../vitest.shared.ts";
 
 export default defineConfig({
   test: {
-    include: ["test/transaction.test.ts", "test/advisory-lock.test.ts"],
+    include: ["test/transaction.test.ts", "test/advisory-lock.test.ts", "test/conformance.test.ts"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

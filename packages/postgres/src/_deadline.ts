@@ -47,6 +47,11 @@ type _PgClient = {
   constructor: new (config: unknown) => Queryable & { connect(): Promise<unknown>; end(): Promise<unknown> };
 };
 
+/** Whether `client` is a node-postgres client, whose running statement `_cancelRunning` can cancel. */
+export const _canCancel = (client: Queryable): boolean =>
+  typeof (client as unknown as _PgClient).processID === "number" &&
+  typeof (client as unknown as _PgClient).connectionParameters === "object";
+
 /**
  * Cancels the statement a node-postgres client is running (`pg_cancel_backend`, from a short-lived
  * second session with the same settings). PGlite runs statements in this thread: nothing runs to
@@ -54,7 +59,7 @@ type _PgClient = {
  */
 export async function _cancelRunning(client: Queryable): Promise<void> {
   const pg = client as unknown as _PgClient;
-  if (typeof pg.processID !== "number" || typeof pg.connectionParameters !== "object") return;
+  if (!_canCancel(client)) return;
   const other = new pg.constructor(pg.connectionParameters);
   (other as { on?(event: string, listener: () => void): unknown }).on?.("error", () => {}); // a failed cancel is no crash
   try {

@@ -5,26 +5,26 @@ import {
   _isPool,
   _isQueryable,
   _isSessionGone,
-  _sleep,
   _watch,
   type _Pooled,
   type PoolLike,
   type Queryable,
 } from "./_shared.js";
+import { _acquire } from "./_lock-wait.js";
 
-/** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval on one connection. */
+/** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval where a wait cannot be cancelled. */
 export interface AdvisoryLockOptions {
   /** A shared lock (many holders) instead of an exclusive one. Default: false. */
   shared?: boolean;
   /** Wait for the lock (default), or fail at once with `code: "ELOCKED"`. */
   wait?: boolean;
   /**
-   * Gives up waiting: the enter rejects with `signal.reason`. Given a pool, the waiting query is
-   * cancelled on the server (`pg_cancel_backend`); given one connection, the wait polls
-   * `pg_try_advisory_lock` instead, so there is always a query to stop.
+   * Gives up waiting: the enter rejects with `signal.reason`. With node-postgres the wait stays in
+   * the server's queue (first come, first served) and an abort cancels it on the server
+   * (`pg_cancel_backend` from a second session); with PGlite it polls `pg_try_advisory_lock`.
    */
   signal?: AbortSignal;
-  /** With one connection and a signal: how often to try again. Default: 50 ms. */
+  /** How often a polling wait (PGlite with a signal) tries again, and an abort's cancel is repeated. Default: 50 ms. */
   retryInterval?: number;
 }
 
@@ -83,7 +83,21 @@ export function advisoryLock<C extends Queryable>(
 ): AsyncContextManager<HeldAdvisoryLock<C>, false> {
   if (!_isQueryable(on) && !_isPool(on)) throw expected("advisoryLock() to be given a connection or a pool", on);
   const id = _key(key);
+  if (options === null || typeof options !== "object")
+    throw expected("advisoryLock() options to be an object", options);
   const { shared = false, wait = true, retryInterval = 50 } = options;
+  for (const [name, value] of [
+    ["shared", shared],
+    ["wait", wait],
+  ] as const)
+    if (typeof value !== "boolean") throw expected(`advisoryLock() options.${name} to be true or false`, value);
+  const unknown = Object.keys(options).filter((k) => !["shared", "wait", "signal", "retryInterval"].includes(k));
+  if (unknown.length)
+    throw expected(
+      "advisoryLock() options among shared, wait, signal and retryInterval",
+      options,
+      `options ${unknown.join(", ")}`,
+    );
   if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
@@ -115,9 +129,7 @@ export function advisoryLock<C extends Queryable>(
           );
         keys.add(id);
         mine = true;
-        if (!wait || (signal && !pooled)) await _tryUntil(client, id, suffix, wait, signal, retryInterval);
-        else if (signal && pooled) await _waitCancellable(on as PoolLike, client, id, suffix, signal);
-        else await client.query(`SELECT pg_advisory_lock${suffix}($1::bigint)`, [id.toString()]);
+        await _acquire(client, id, suffix, wait, signal, retryInterval);
       } catch (error) {
         if (mine) keys.delete(id);
         watch.stop();
@@ -155,64 +167,6 @@ export function advisoryLock<C extends Queryable>(
     },
     "advisoryLock",
   );
-}
-
-async function _tryUntil(
-  client: Queryable,
-  id: bigint,
-  suffix: string,
-  wait: boolean,
-  signal: AbortSignal | undefined,
-  retry: number,
-): Promise<void> {
-  for (;;) {
-    signal?.throwIfAborted(); // an abort during the last try: a listener added now would never fire
-    const { rows } = await client.query(`SELECT pg_try_advisory_lock${suffix}($1::bigint) AS locked`, [id.toString()]);
-    if ((rows[0] as { locked: boolean }).locked) return;
-    if (!wait)
-      throw Object.assign(
-        new Error(
-          `Expected advisory lock ${id} to be free, got it held by another session; leave options.wait at true to wait for it.`,
-        ),
-        { code: "ELOCKED" },
-      );
-    await _sleep(retry * (0.5 + Math.random()), signal);
-  }
-}
-
-/** Waits in `pg_advisory_lock`; on abort, cancels that query from another pooled connection. */
-async function _waitCancellable(
-  pool: PoolLike,
-  client: Queryable,
-  id: bigint,
-  suffix: string,
-  signal: AbortSignal,
-): Promise<void> {
-  const { rows } = await client.query("SELECT pg_backend_pid() AS pid");
-  const pid = (rows[0] as { pid: number }).pid;
-  const cancel = async () => {
-    const other = await pool.connect();
-    try {
-      await other.query("SELECT pg_cancel_backend($1)", [pid]);
-    } finally {
-      other.release();
-    }
-  };
-  const onAbort = () => void cancel().catch(() => {}); // the wait then fails: reported below as the reason
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    await client.query(`SELECT pg_advisory_lock${suffix}($1::bigint)`, [id.toString()]);
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    throw error;
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
-  // Granted just as the abort came: keep the promise of the signal — give it back.
-  if (signal.aborted) {
-    await client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint)`, [id.toString()]);
-    throw signal.reason;
-  }
 }
 
 /** A stable 64-bit key: bigints and integers as they are, strings by FNV-1a (signed, as bigint columns are). */

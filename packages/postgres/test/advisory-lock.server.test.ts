@@ -13,6 +13,11 @@ const waiting = async (c: Awaited<ReturnType<typeof client>>) =>
   (await c.query("select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted")).rows[0]
     .n as number;
 
+/** Looks again until the server's state is as expected: each look is a round trip. */
+const until = async (check: () => Promise<boolean>) => {
+  while (!(await check()));
+};
+
 it("excludes another session; wait: false fails at once with ELOCKED", async () => {
   const [a, b] = [await client(), await client()];
   await asyncWith(advisoryLock(a, "job"), async () => {
@@ -103,4 +108,28 @@ it("the enter's signal (asyncWith(…, { signal })) ends a wait for the lock, an
   await expect(waiter).rejects.toBe(reason);
   busy.release(); // now the waiting connect() gets it: it must go straight back, not be kept
   expect(await asyncWith(advisoryLock(one, 10n, { wait: false }), ({ key }) => key)).toBe(10n);
+});
+
+it("fair waiting with a signal: one connection waits in the server's queue (never polls), and an abort still cancels it there", async () => {
+  const [holder, first, second, watcher] = [await client(), await client(), await client(), await client()];
+  const order: string[] = [];
+  await asyncWith(advisoryLock(holder, 11n), async () => {
+    const controller = new AbortController();
+    const a = asyncWith(advisoryLock(first, 11n, { signal: controller.signal }), () => void order.push("first"));
+    await until(async () => (await waiting(watcher)) === 1); // queued on the server before the second
+    const b = asyncWith(advisoryLock(second, 11n), () => void order.push("second"));
+    await until(async () => (await waiting(watcher)) === 2);
+    return { a, b };
+  }).then(async ({ a, b }) => Promise.all([a, b]));
+  expect(order).toEqual(["first", "second"]); // the waiter with a signal kept its place: first come, first served
+
+  const controller = new AbortController();
+  await asyncWith(advisoryLock(holder, 12n), async () => {
+    const waiter = asyncWith(advisoryLock(first, 12n, { signal: controller.signal }), () => "never");
+    await until(async () => (await waiting(watcher)) === 1);
+    const reason = new Error("gave up");
+    controller.abort(reason);
+    await expect(waiter).rejects.toBe(reason);
+    expect(await waiting(watcher)).toBe(0);
+  });
 });

@@ -43,6 +43,12 @@ export function testAdvisoryLock(database: Database): void {
       expect(() => advisoryLock(db(), 1, { retryInterval: -5 })).toThrow(
         "Expected advisoryLock() options.retryInterval to be a positive number of milliseconds, got -5",
       );
+      expect(() => advisoryLock(db(), 1, { wait: "no" as never })).toThrow(
+        'Expected advisoryLock() options.wait to be true or false, got "no"',
+      );
+      expect(() => advisoryLock(db(), 1, { exclusive: true } as never)).toThrow(
+        "Expected advisoryLock() options among shared, wait, signal and retryInterval, got options exclusive",
+      );
     });
 
     it("advisoryXactLock(): held until the transaction ends, committed or rolled back; refused outside one", async () => {
