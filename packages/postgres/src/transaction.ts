@@ -150,6 +150,8 @@ export function transaction<C extends Queryable>(
           try {
             await _undo(state.client, savepoint);
           } catch (rollbackError) {
+            // A session that is gone took its transaction with it: the block's own error stands.
+            if (failure && _isSessionGone(rollbackError)) return;
             throw failure ? suppressed(rollbackError, failure.error) : rollbackError;
           }
           if (failure) return;

@@ -171,3 +171,17 @@ it("transaction(client, { signal }): an abort cancels the running statement, and
   await expect(block).rejects.toBe(reason);
   expect((await c.query("select 1 as one")).rows).toEqual([{ one: 1 }]); // the connection is usable, out of the transaction
 });
+
+it("a transaction whose session dies mid-block rejects with the block's own error, not a SuppressedError of the failed ROLLBACK", async () => {
+  const [c, admin] = [await client(), await client()];
+  c.on("error", () => {}); // its session is terminated on purpose
+  let own: unknown;
+  const block = asyncWith(transaction(c), async (tx) => {
+    await admin.query("select pg_terminate_backend($1)", [await pidOf(tx)]);
+    await tx.query("select 1").catch((error) => {
+      own = error;
+      throw error;
+    });
+  });
+  await expect(block).rejects.toSatisfy((error) => error === own && own !== undefined);
+});
