@@ -1,17 +1,14 @@
 // Children must not outlive a parent that dies without unwinding. Not exported from the package.
-import type { ChildProcess } from "node:child_process";
+import type { _Group } from "./_group.js";
 
-interface _Live {
-  child: ChildProcess;
-  group: boolean;
-}
+type _Live = Pick<_Group, "signal">;
 
 const _live = new Set<_Live>();
 // Fatal by default: without a listener Node dies at once, running neither exits nor 'exit' hooks.
 const _fatal: NodeJS.Signals[] = process.platform === "win32" ? [] : ["SIGHUP", "SIGINT", "SIGTERM"];
 
 /**
- * Kills `target`'s process group (SIGKILL, synchronously) if this process ends while it is
+ * Kills `target`'s process group (SIGKILL, synchronously, while it is provably still ours) if this process ends while it is
  * registered: on `process.exit()`, an uncaught error, or a fatal signal nobody else handles (the
  * signal is then re-raised, so the process still dies of it). SIGKILL of this process cannot be
  * caught: children survive that. Returns the function that unregisters it.
@@ -32,12 +29,7 @@ function _listen(on: boolean): void {
 }
 
 function _killAll(): void {
-  for (const { child, group } of _live) {
-    try {
-      if (group) process.kill(-child.pid!, "SIGKILL");
-      else child.kill("SIGKILL");
-    } catch {} // already gone
-  }
+  for (const target of _live) target.signal("SIGKILL"); // only what is provably still ours
   _live.clear();
 }
 

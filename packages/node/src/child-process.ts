@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { once } from "node:events";
-import { readdirSync, readFileSync } from "node:fs";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ms } from "./_shared.js";
 import { _killOnExit } from "./_exit-hook.js";
+import { _Group } from "./_group.js";
 
 /** Options of `childProcess`: Node's `spawn` options, plus how the child is stopped when the block ends. */
 export interface ChildProcessOptions extends Omit<SpawnOptions, "detached"> {
@@ -81,7 +81,7 @@ export function childProcess(
       const exited = _exited(child);
       await once(child, "spawn");
       child.on("error", () => {}); // a failed kill() must not crash the process; exits are awaited below
-      const target = { child, group };
+      const target = new _Group(child, group);
       const forget = _killOnExit(target);
       try {
         try {
@@ -115,7 +115,7 @@ function _exited(child: ChildProcess): Promise<{ code: number | null; signal: No
 
 /** The failure path: SIGTERM the group, SIGKILL whatever outlives the grace period (or the exit's deadline). */
 async function _stop(
-  target: _Target,
+  target: _Group,
   exited: Promise<unknown>,
   grace: number,
   deadline: AbortSignal | undefined,
@@ -126,18 +126,12 @@ async function _stop(
 }
 
 /** Waits for the child to exit; if the exit's deadline passes first, SIGKILLs its group so nothing outlives the block. */
-function _killAt<T>(deadline: AbortSignal | undefined, target: _Target, exited: Promise<T>): Promise<T> {
+function _killAt<T>(deadline: AbortSignal | undefined, target: _Group, exited: Promise<T>): Promise<T> {
   if (!deadline) return exited;
-  const kill = () => void _signal(target, "SIGKILL");
+  const kill = () => void target.signal("SIGKILL");
   if (deadline.aborted) kill();
   else deadline.addEventListener("abort", kill, { once: true });
   return exited.finally(() => deadline.removeEventListener("abort", kill));
-}
-
-interface _Target {
-  child: ChildProcess;
-  /** Whether the child leads its own process group (signalled as a whole) or is signalled alone. */
-  group: boolean;
 }
 
 function _terminalStdin(stdio: SpawnOptions["stdio"]): boolean {
@@ -152,55 +146,37 @@ function _drainUnread(child: ChildProcess): void {
 
 /** Signals the child's group (or the child alone) until none of it runs. */
 async function _stopGroup(
-  target: _Target,
+  target: _Group,
   grace: number,
   exited?: Promise<unknown>,
   deadline?: AbortSignal,
 ): Promise<void> {
-  if (!_signal(target, "SIGTERM")) return;
+  if (!target.signal("SIGTERM")) return;
   let leaderGone = exited === undefined;
   void exited?.then(() => (leaderGone = true));
-  if (await _until(() => leaderGone && !_running(target), grace, deadline)) return;
-  _signal(target, "SIGKILL");
+  if (await _until(() => leaderGone && !target.running(), grace, deadline)) return;
+  target.signal("SIGKILL");
   // SIGKILL cannot be ignored, but delivery is not instant: wait (briefly) until nothing runs.
-  await _until(() => !_running(target), 1_000);
-}
-
-/** Polls `done` every 20 ms for up to `ms` (less if `signal` aborts); whether it became true. */
-async function _until(done: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
-  for (const deadline = Date.now() + ms; Date.now() < deadline && !signal?.aborted;) {
-    await new Promise((resolve) => setTimeout(resolve, Math.min(20, ms)));
-    if (done()) return true;
-  }
-  return false;
+  await _until(() => !target.running(), 1_000);
 }
 
 /**
- * Whether anything of the group still runs. On Linux, zombies do not count: a grandchild that died
- * waits for init to reap it, and `kill(-pgid, 0)` would report it until then.
+ * Looks at `done` for up to `ms` (less if `signal` aborts); whether it became true. The looks
+ * start 5 ms apart and back off to 200 ms: a group that ends at once is seen at once, and a long
+ * grace period costs a few dozen looks, not hundreds.
  */
-function _running(target: _Target): boolean {
-  const { child } = target;
-  if (!target.group) return child.exitCode === null && child.signalCode === null;
-  if (process.platform !== "linux") return _signal(target, 0);
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const [state, , group] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(group) === child.pid && state !== "Z") return true;
-    } catch {} // it ended while we looked
+async function _until(done: () => boolean, ms: number, signal?: AbortSignal): Promise<boolean> {
+  for (
+    let pause = 5, deadline = Date.now() + ms;
+    Date.now() < deadline && !signal?.aborted;
+    pause = Math.min(200, pause * 2)
+  ) {
+    await new Promise<void>((resolve) => {
+      const wake = () => (clearTimeout(timer), signal?.removeEventListener("abort", wake), resolve());
+      const timer = setTimeout(wake, Math.min(pause, Math.max(1, deadline - Date.now())));
+      signal?.addEventListener("abort", wake, { once: true });
+    });
+    if (done()) return true;
   }
   return false;
-}
-
-/** Sends `signal` to the child's process group (or the child alone); false when nothing is left to signal. */
-function _signal({ child, group }: _Target, signal: NodeJS.Signals | 0): boolean {
-  try {
-    if (!group) return signal === 0 ? child.exitCode === null && child.signalCode === null : child.kill(signal);
-    process.kill(-child.pid!, signal);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { childProcess, ChildProcessError } from "../src/index.ts";
 import { boom, liveInGroup } from "./helpers.ts";
 
 const orphanParent = fileURLToPath(new URL("./fixtures/orphan-parent.mjs", import.meta.url));
+const exitAfterReap = fileURLToPath(new URL("./fixtures/exit-after-reap.mjs", import.meta.url));
 
 /** Polls a condition of the real system (processes ending), up to a bound: not a sleep. */
 async function eventually(done: () => boolean, ms = 5_000): Promise<boolean> {
@@ -175,5 +176,56 @@ describe("childProcess", () => {
       );
     expect(await print({ env: { ASYNCWITH_X: "1" } })).toBe(`${process.env.HOME}|1`);
     expect(await print({ env: { ASYNCWITH_X: "1" }, extendEnv: false })).toBe("|1");
+  });
+});
+
+describe("childProcess never signals a group that is no longer ours (#23)", () => {
+  /**
+   * Starts an unrelated group leader (a detached `sleep`) that gets the pid `pid`, as the kernel
+   * would hand it out once the number is free: the next pid is set through ns_last_pid (root, as CI
+   * runs), and tried again if another process on the machine took the number first.
+   */
+  async function squatter(pid: number) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      writeFileSync("/proc/sys/kernel/ns_last_pid", String(pid - 1));
+      const victim = spawn("sleep", ["60"], { detached: true, stdio: "ignore" });
+      await once(victim, "spawn");
+      if (victim.pid === pid) return victim;
+      victim.kill("SIGKILL");
+    }
+    throw new Error(`Expected to start a process with pid ${pid} for the test, got another pid 50 times`);
+  }
+
+  for (const path of ["success", "failure"] as const)
+    it(`after the child and its group are gone, its number reused by an unrelated group leader: nothing is signalled (${path})`, async () => {
+      let victim: ReturnType<typeof spawn> | undefined;
+      const error = boom();
+      const run = asyncWith(childProcess("sh", ["-c", "exit 0"], { check: false }), async (child) => {
+        if (child.exitCode === null) await once(child, "exit");
+        victim = await squatter(child.pid!); // the child's number, now someone else's group
+        if (path === "failure") throw error;
+      });
+      try {
+        if (path === "failure") await expect(run).rejects.toBe(error);
+        else await run;
+        expect([victim!.exitCode, victim!.signalCode]).toEqual([null, null]);
+        process.kill(victim!.pid!, 0); // still there
+      } finally {
+        victim?.kill("SIGKILL");
+      }
+    });
+
+  it("the exit hook (process.exit() in the block) leaves a reused number alone too", async () => {
+    const parent = spawn(process.execPath, [exitAfterReap], { stdio: ["pipe", "pipe", "inherit"] });
+    const [line] = await once(parent.stdout!, "data");
+    const victim = await squatter(Number(String(line).trim()));
+    try {
+      parent.stdin!.write("go\n");
+      await once(parent, "close");
+      expect([victim.exitCode, victim.signalCode]).toEqual([null, null]);
+      process.kill(victim.pid!, 0);
+    } finally {
+      victim.kill("SIGKILL");
+    }
   });
 });
