@@ -41,7 +41,9 @@ export class ShutdownSignal extends Error {
   }
 }
 
-let _open = 0; // only the outermost scope ends the process, after the inner ones unwound
+let _open = 0; // only the last scope to close ends the process, after the others (inner or beside it) unwound
+let _code = 0; // the exit code of this shutdown: the first scope's that had one
+const _expected = new Set<unknown>(); // shutdown errors on their way to the top of the program
 
 /**
  * Graceful shutdown for a whole program. The block gets an `AbortSignal` that aborts on SIGINT or
@@ -88,6 +90,7 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
     begin(reason);
   };
   const onUncaught = (error: unknown) => {
+    if (_expected.has(error)) return; // a sibling scope's shutdown reaching the top: the last scope ends the process
     process.stderr.write(`Uncaught ${inspect(error)}\n`);
     if (controller.signal.aborted) return force("Another uncaught error during shutdown");
     code = 1;
@@ -120,13 +123,24 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
       const reason = controller.signal.reason;
       const caused = failure === undefined || _isShutdown(failure.error, reason);
       if (!caused) process.stderr.write(`Error during shutdown: ${inspect(failure.error)}\n`);
-      if (_open > 0) return (clearTimeout(deadline), false); // an outer scope finishes the unwinding
-      process.exitCode = caused ? code : code || 1;
-      if (!exit) return (clearTimeout(deadline), caused);
+      _code ||= caused ? code : code || 1;
+      if (!exit) {
+        if (_open > 0) return (clearTimeout(deadline), false); // an outer scope finishes the unwinding
+        process.exitCode = _code;
+        _code = 0; // this shutdown is over: the program goes on, and a later one starts afresh
+        return (clearTimeout(deadline), caused);
+      }
+      process.exitCode = _code;
       // Let the error unwind through the managers outside this scope; when it reaches the top,
-      // exit with the code. `deadline` still bounds that unwinding.
+      // exit with the code — once every scope closed: an outer one, or a sibling still draining
+      // (Promise.all rejects with the first error while the other service unwinds). `deadline`
+      // still bounds that unwinding.
       const error = failure === undefined ? reason : failure.error;
-      _exitWhenUncaught(error, process.exitCode, force);
+      _expected.add(error);
+      _exitWhenUncaught(force);
+      // If a sibling's error reached the top already, this one's goes nowhere (Promise.all settled):
+      // the process then ends on its own once the managers outside this scope are done, with the
+      // exit code set, or at `deadline` if something keeps it alive.
       if (failure === undefined) throw reason; // the block returned, but the program is shutting down
       return false;
     },
@@ -134,15 +148,28 @@ export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextM
 }
 
 /**
- * Once the shutdown's error reaches the top of the program (no outer code caught it), exit quietly
- * with `code`: it is the expected end, not a crash. Anything else uncaught is printed and exits too.
+ * Once a shutdown's error reaches the top of the program (no outer code caught it), exit quietly
+ * with the shutdown's code — it is the expected end, not a crash — or, while another scope still
+ * unwinds, let that one finish first. Anything else uncaught is printed and exits too. One
+ * listener for the process, however many scopes shut down.
  */
-function _exitWhenUncaught(error: unknown, code: number, force: (why: string) => void): void {
-  process.once("uncaughtException", (uncaught) => {
-    if (uncaught === error) process.exit(code);
+function _exitWhenUncaught(force: (why: string) => void): void {
+  if (process.listeners("uncaughtException").includes(_onTop)) return;
+  _force = force;
+  process.on("uncaughtException", _onTop);
+}
+
+let _force: (why: string) => void = () => {};
+function _onTop(uncaught: unknown): void {
+  if (!_expected.has(uncaught)) {
     process.stderr.write(`Uncaught ${inspect(uncaught)}\n`);
-    force("Another uncaught error during shutdown");
-  });
+    return _force("Another uncaught error during shutdown");
+  }
+  // One scope shut down and closed: its error at the top is the very end. Several (services side by
+  // side): the others' outer managers may still be unwinding — a rejected Promise.all does not wait
+  // for them — so the process ends on its own when they are done (the exit code is set), or at the
+  // grace deadline if something keeps it alive.
+  if (_open === 0 && _expected.size === 1) process.exit(_code);
 }
 
 /** Whether the block failed because of the shutdown: the reason itself, or an AbortError it caused. */

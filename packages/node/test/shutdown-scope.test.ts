@@ -14,12 +14,14 @@ const minimal = fileURLToPath(new URL("./fixtures/shutdown-minimal.mjs", import.
 async function minimalProgram(mode: string, signal: NodeJS.Signals) {
   const child = spawn(process.execPath, [minimal, mode], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
   child.stdout!.on("data", (chunk) => {
     stdout += chunk;
     if (String(chunk).startsWith("ready")) child.kill(signal);
   });
   const [code] = await once(child, "exit");
-  return { code, lines: stdout.split("\n").filter(Boolean) };
+  return { code, lines: stdout.split("\n").filter(Boolean), stderr };
 }
 
 /** Runs the fixture in a real process; `act` gets it once it is ready (temp dir and child open). */
@@ -114,13 +116,20 @@ describe("shutdownScope (in process)", () => {
 
 describe("shutdownScope (minimal programs)", () => {
   it("keeps the process alive while open: a block that only awaits its signal still unwinds (not exit code 13)", async () => {
-    expect(await minimalProgram("bare", "SIGTERM")).toEqual({ code: 143, lines: ["ready", "aborted"] });
+    expect(await minimalProgram("bare", "SIGTERM")).toEqual({ code: 143, lines: ["ready", "aborted"], stderr: "" });
   });
 
   it("inside an outer manager: the outer exit runs too (seeing the shutdown), then the process exits with the signal's code", async () => {
     expect(await minimalProgram("outer", "SIGINT")).toEqual({
       code: 130,
       lines: ["ready", "aborted", "exit outer (AbortError)"],
+      stderr: "",
     });
+  });
+
+  it("two sibling scopes (Promise.all of two services): both run their exits, the process ends once, after both, and nothing is printed as uncaught", async () => {
+    const { code, lines, stderr } = await minimalProgram("siblings", "SIGTERM");
+    expect({ code, stderr }).toEqual({ code: 143, stderr: "" });
+    expect(lines.sort()).toEqual(["exit fast", "exit slow", "ready"]);
   });
 });
