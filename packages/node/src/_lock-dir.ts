@@ -10,13 +10,29 @@ import { randomBytes } from "node:crypto";
 import { link, lstat, mkdir, readdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { threadId } from "node:worker_threads";
 import { _identity, type _Identity, _ignoreMissing, _isRunning, _samePidSpace } from "./_shared.js";
 
 /** Who holds an epoch; a takeover also says whom it replaced and which rule judged them stale. */
 export interface _Record extends _Identity {
   since: string;
+  /** This acquisition's own mark: the holder's thread knows whether it still holds it. */
+  token?: string;
+  /** The holder's `stale`: a waiter judges its heartbeat by the larger of this and its own. */
+  stale?: number;
   takeover?: { from: _Identity; why: string };
 }
+
+/**
+ * What this thread holds: lock directory → token, and every token it holds or is creating right
+ * now. Shared by every copy of the package loaded in the thread (its ESM and CJS builds, two
+ * versions), so that no copy judges another's live lock abandoned. Worker threads have their own:
+ * for them, another thread's lock is judged by its heartbeat.
+ */
+const _here: { held: Map<string, string>; tokens: Set<string> } = ((globalThis as Record<symbol, never>)[
+  Symbol.for("asyncwith.fileLock.thread")
+] ??= { held: new Map(), tokens: new Set() } as never);
+export const _heldHere = _here.held;
 
 interface _View {
   epoch: number;
@@ -53,10 +69,14 @@ export async function _acquire(dir: string, { stale, wait, retry, signal }: _Att
     signal?.throwIfAborted();
     const view = await _look(dir);
     if (view) {
-      const why = view.free ? undefined : _staleness(view, stale);
+      const why = view.free ? undefined : _staleness(dir, view, stale);
       if (view.free || why !== undefined) {
         const takeover = why === undefined ? undefined : { from: _who(view.holder), why };
-        if (await _create(dir, view.epoch + 1, takeover, stale)) return view.epoch + 1;
+        const token = randomBytes(12).toString("hex");
+        _here.tokens.add(token); // ours from the moment its epoch may exist
+        if (await _create(dir, view.epoch + 1, takeover, stale, token))
+          return (_heldHere.set(dir, token), view.epoch + 1);
+        _here.tokens.delete(token);
         continue; // another process created that epoch first: look again at once
       }
       if (!wait) throw _locked(dir, view.holder);
@@ -82,6 +102,9 @@ export const _beat = (dir: string, epoch: number): Promise<void> => utimes(_held
 export const _release = (dir: string, epoch: number): Promise<void> =>
   writeFile(join(dir, `released.${epoch}`), "", { flag: "wx" });
 
+/** This thread no longer holds the lock (released, lost or failed): its epoch may be judged gone. */
+export const _forget = (dir: string): void => void (_here.tokens.delete(_heldHere.get(dir)!), _heldHere.delete(dir));
+
 /** The newest epoch and its holder, or undefined when the directory is between states (look again). */
 async function _look(dir: string): Promise<_View | undefined> {
   let names: string[];
@@ -103,20 +126,38 @@ async function _look(dir: string): Promise<_View | undefined> {
   return held && { epoch, free: false, holder: held.record, beat: held.beat };
 }
 
-/** Why the holder counts as gone, or undefined while it holds. */
-function _staleness(view: _View, stale: number): string | undefined {
+/**
+ * Why the holder counts as gone, or undefined while it holds. Where a pid means something (this
+ * host, PID namespace and boot) the answer is exact and the heartbeat does not count: a live holder
+ * is never taken over, frozen or slow; this thread knows its own locks by token. Only a holder
+ * elsewhere — another host or container, or another thread of this process — is judged by its
+ * heartbeat, against the larger of its `stale` and ours.
+ */
+function _staleness(dir: string, view: _View, stale: number): string | undefined {
   const holder = view.holder;
   if (holder && _samePidSpace(holder)) {
-    if (holder.pid === process.pid) return `it was held by this process (pid ${holder.pid}), which no longer holds it`;
-    if (!_isRunning(holder.pid)) return `its holder, pid ${holder.pid}, is no longer running on this host`;
+    const mine = holder.pid === process.pid && holder.thread === threadId && holder.token !== undefined;
+    if (mine) return _here.tokens.has(holder.token!) ? undefined : "this thread held it and no longer does";
+    if (holder.pid !== process.pid)
+      return _isRunning(holder.pid, holder.start)
+        ? undefined
+        : `its holder, pid ${holder.pid}, is no longer running on this host`;
   }
+  const limit = Math.max(stale, typeof holder?.stale === "number" ? holder.stale : 0);
   const age = Math.round(Date.now() - view.beat);
-  return age > stale ? `its holder's heartbeat was ${age} ms old (stale after ${stale} ms)` : undefined;
+  return age > limit ? `its holder's heartbeat was ${age} ms old (stale after ${limit} ms)` : undefined;
 }
 
 /** Creates `held.N` with our record in one step; false if another process created it first. */
-async function _create(dir: string, epoch: number, takeover: _Record["takeover"], stale: number): Promise<boolean> {
-  const record: _Record = { ..._identity(), since: new Date().toISOString(), ...(takeover && { takeover }) };
+async function _create(
+  dir: string,
+  epoch: number,
+  takeover: _Record["takeover"],
+  stale: number,
+  token: string,
+): Promise<boolean> {
+  const since = new Date().toISOString();
+  const record: _Record = { ..._identity(), since, token, stale, ...(takeover && { takeover }) };
   const draft = join(dir, `draft.${randomBytes(8).toString("hex")}`);
   try {
     await writeFile(draft, JSON.stringify(record), { flag: "wx" });
@@ -172,7 +213,7 @@ async function _read(path: string): Promise<{ record?: _Record; beat: number } |
 
 const _who = (record?: _Record): _Identity =>
   record
-    ? { pid: record.pid, host: record.host, pidns: record.pidns, boot: record.boot }
+    ? { pid: record.pid, host: record.host, pidns: record.pidns, boot: record.boot, thread: record.thread }
     : { pid: 0, host: "an unknown host" };
 
 function _locked(dir: string, holder?: _Record): Error {

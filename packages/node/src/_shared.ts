@@ -1,6 +1,7 @@
 // Helpers every manager of this package shares. Not exported from the package.
 import { readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { hostname } from "node:os";
+import { threadId } from "node:worker_threads";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Failure } from "@asyncwith/core";
@@ -54,13 +55,27 @@ export function _ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException)?.code !== "ENOENT") throw error;
 }
 
-/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
-export function _isRunning(pid: number): boolean {
+/**
+ * Whether a process with this pid exists (EPERM: it does, owned by someone else) — and, given the
+ * start time recorded for it, whether it is still that process and not a later one with its number.
+ */
+export function _isRunning(pid: number, start?: string): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  const now = start === undefined ? undefined : _startOf(pid);
+  return now === undefined || now === start;
+}
+
+/** When a process started (clock ticks since boot, /proc/<pid>/stat); undefined outside Linux or once it is gone. */
+export function _startOf(pid: number | "self"): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]; // the name may hold spaces and parentheses
+  } catch {
+    return undefined;
   }
 }
 
@@ -74,6 +89,10 @@ export interface _Identity {
   host: string;
   pidns?: string;
   boot?: string;
+  /** The process's start time: a later process with the same pid is not it. */
+  start?: string;
+  /** The worker thread (0: the main thread): threads of one process share its pid. */
+  thread?: number;
 }
 
 let _self: _Identity | undefined;
@@ -91,6 +110,8 @@ export function _identity(): _Identity {
     host: hostname(),
     pidns: read(() => readlinkSync("/proc/self/ns/pid")),
     boot: read(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8")),
+    start: _startOf("self"),
+    thread: threadId,
   });
 }
 

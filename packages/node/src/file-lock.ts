@@ -1,6 +1,6 @@
 import { type AsyncContextManager, contextManager, enterOptions } from "@asyncwith/core";
 import { eitherSignal, expected } from "@asyncwith/core/adapter";
-import { _acquire, _beat, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
+import { _acquire, _beat, _forget, _heldHere, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
 import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.js";
 
 /** Options of `fileLock`: waiting, staleness and the abort signal. */
@@ -29,7 +29,6 @@ export interface HeldLock {
 
 /** The least `stale` accepted: below it a busy event loop would lose its lock to a waiter. */
 export const _staleFloor = 2_000;
-const _heldHere = new Set<string>();
 
 /**
  * A cross-process exclusive lock on `path`, held for the block. The path is resolved once, at the
@@ -60,11 +59,10 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
   return contextManager(
     async function* () {
       const signal = eitherSignal(ownSignal, enterOptions().signal); // its own, or asyncWith(…, { signal })'s
-      if (_heldHere.has(lockPath)) throw _reentered(lockPath);
-      _heldHere.add(lockPath);
+      if (_heldHere.has(lockPath)) throw _reentered(lockPath); // by this thread, through any copy of the package
+      await _prepare(lockPath);
+      const epoch = await _acquire(lockPath, { stale, wait, retry, signal }); // marks it held here
       try {
-        await _prepare(lockPath);
-        const epoch = await _acquire(lockPath, { stale, wait, retry, signal });
         const lost = new AbortController();
         const heartbeat = setInterval(() => void _check(lockPath, epoch, lost, true), stale / 4);
         heartbeat.unref();
@@ -81,7 +79,7 @@ export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncCo
         }
         await release();
       } finally {
-        _heldHere.delete(lockPath);
+        _forget(lockPath);
       }
     },
     { name: "fileLock" },

@@ -10,10 +10,12 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { Worker } from "node:worker_threads";
 import { asyncWith } from "@asyncwith/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileLock } from "../src/index.ts";
@@ -131,6 +133,58 @@ describe("fileLock", () => {
     expect(record).toMatchObject({
       pid: process.pid,
       takeover: { from: { pid: other.pid }, why: `its holder, pid ${other.pid}, is no longer running on this host` },
+    });
+  });
+
+  describe("holder identity (#23)", () => {
+    it("another thread of this process never takes the lock of a live holder (a worker thread once did, in 8 ms)", async () => {
+      const path = join(scratch(), "x");
+      await asyncWith(fileLock(path), async () => {
+        const worker = new Worker(fixture("lock-in-worker.mjs"), { workerData: { path } });
+        const [outcome] = await once(worker, "message");
+        expect(outcome).toBe("ELOCKED");
+        await worker.terminate();
+      });
+    });
+
+    it("the package's CommonJS and ESM copies in one process know each other's locks", async () => {
+      const path = join(scratch(), "x");
+      const cjs = createRequire(import.meta.url)("../dist/index.cjs") as typeof import("../src/index.ts");
+      await asyncWith(fileLock(path), async () => {
+        await expect(asyncWith(cjs.fileLock(path, { wait: false }), () => "entered")).rejects.toMatchObject({
+          code: "ELOCKED",
+          message: expect.stringContaining("held by this process"),
+        });
+      });
+      expect(await asyncWith(cjs.fileLock(path, { wait: false }), () => "entered")).toBe("entered");
+    });
+
+    it("a live holder on this host is never taken over, frozen or not, whatever `stale` the waiter uses", async () => {
+      const sleeper = spawn("sleep", ["60"]);
+      children.push(sleeper);
+      await once(sleeper, "spawn");
+      const start = readFileSync(`/proc/${sleeper.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[19];
+      sleeper.kill("SIGSTOP"); // frozen: no heartbeat would ever come
+      const path = join(scratch(), "x");
+      planted(path, { pid: sleeper.pid, start, ...here(), stale: 2_000 }, 600_000); // heartbeat ten minutes old
+      await expect(asyncWith(fileLock(path, { wait: false, stale: 2_000 }), () => {})).rejects.toMatchObject({
+        code: "ELOCKED",
+      });
+    });
+
+    it("a holder whose pid now belongs to a later process (start time differs) is gone: taken over at once", async () => {
+      const path = join(scratch(), "x");
+      planted(path, { pid: process.pid === 1 ? 2 : 1, start: "1", ...here() }); // pid 1 runs, but not since tick 1
+      const record = await asyncWith(fileLock(path, { wait: false }), (lock) => lockHolder(lock.lockPath));
+      expect(record.takeover?.why).toMatch(/is no longer running on this host$/);
+    });
+
+    it("elsewhere, the holder's own longer `stale` counts: a waiter with a shorter one does not take it over", async () => {
+      const path = join(scratch(), "x");
+      planted(path, { pid: 1, host: "elsewhere", stale: 600_000 }, 120_000); // beat 2 minutes ago, stale after 10
+      await expect(asyncWith(fileLock(path, { wait: false, stale: 60_000 }), () => {})).rejects.toMatchObject({
+        code: "ELOCKED",
+      });
     });
   });
 
