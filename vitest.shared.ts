@@ -1,11 +1,19 @@
 // Shared by every package's vitest config: when `npm test` runs, each runner also writes a JSON
 // report into ASYNCWITH_RESULTS_DIR, which scripts/run.mjs adds up into the closing summary line.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function reportAs(name: string) {
   const dir = process.env.ASYNCWITH_RESULTS_DIR;
   if (!dir) return {};
-  return { reporters: ["default", "json"], outputFile: { json: join(dir, `${name}.json`) } };
+  // vitest's JSON report says `success: true` even when an unhandled error (a type error of a test
+  // file, a rejection after a test ended) failed the run, so those are written down beside it.
+  const unhandled = {
+    onTestRunEnd(_modules: unknown, errors: readonly unknown[]) {
+      writeFileSync(join(dir, `${name}.unhandled`), String(errors.length));
+    },
+  };
+  return { reporters: ["default", "json", unhandled], outputFile: { json: join(dir, `${name}.json`) } };
 }
 
 /** The runtime this config is loaded in, for report names: "node 20", "node 24", "bun", "deno". */

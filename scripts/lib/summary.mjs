@@ -1,4 +1,6 @@
 // Adds up the JSON reports every test runner wrote into the results folder.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { readReports } from "../../internal/dev/reports.mjs";
 
 /** @returns {{ passed: number, failed: number, rows: string[] }} */
@@ -11,7 +13,10 @@ export function summarize(dir) {
     const brokenSuites = (report.testResults ?? []).filter(
       (r) => r.status === "failed" && r.assertionResults?.length === 0,
     ).length;
-    const fileFailed = report.numFailedTests + brokenSuites;
+    // An unhandled error fails the run though every test passed (vitest.shared.ts writes the count).
+    const unhandledFile = join(dir, `${name}.unhandled`);
+    const unhandled = existsSync(unhandledFile) ? Number(readFileSync(unhandledFile, "utf8")) : 0;
+    const fileFailed = report.numFailedTests + brokenSuites + unhandled;
     passed += report.numPassedTests;
     failed += fileFailed;
     rows.push(

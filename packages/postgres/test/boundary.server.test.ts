@@ -7,8 +7,8 @@ import { advisoryLock, connection, transaction } from "../src/index.ts";
 import { client, pool } from "./pg.ts";
 
 type Client = Awaited<ReturnType<typeof client>>;
-const pidOf = async (c: { query: Client["query"] }) =>
-  (await c.query("select pg_backend_pid() as pid")).rows[0].pid as number;
+const pidOf = async (c: { query(text: string): Promise<{ rows: unknown[] }> }) =>
+  ((await c.query("select pg_backend_pid() as pid")).rows[0] as { pid: number }).pid;
 const granted = async (admin: Client, key: bigint) =>
   (
     await admin.query(
