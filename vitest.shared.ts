@@ -1,6 +1,6 @@
 // Shared by every package's vitest config: when `npm test` runs, each runner also writes a JSON
 // report into ASYNCWITH_RESULTS_DIR, which scripts/run.mjs adds up into the closing summary line.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function reportAs(name: string) {
@@ -10,6 +10,7 @@ export function reportAs(name: string) {
   // file, a rejection after a test ended) failed the run, so those are written down beside it.
   const unhandled = {
     onTestRunEnd(_modules: unknown, errors: readonly unknown[]) {
+      mkdirSync(dir, { recursive: true }); // the JSON reporter may not have made it yet
       writeFileSync(join(dir, `${name}.unhandled`), String(errors.length));
     },
   };
