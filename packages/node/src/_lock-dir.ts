@@ -7,21 +7,14 @@
 // next epoch, exactly like acquiring a released lock. Nothing current is ever deleted, so a slow
 // waiter can never move a fresh lock aside; old epochs are swept by the next holders.
 import { randomBytes } from "node:crypto";
-import { link, lstat, mkdir, readdir, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { link, lstat, lutimes, mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { threadId } from "node:worker_threads";
-import { _identity, type _Identity, _ignoreMissing, _isRunning, _samePidSpace } from "./_shared.js";
+import { _foreign, _locked, _otherUser, _read, type _Record, _who } from "./_lock-entry.js";
+import { _identity, _ignoreMissing, _isRunning, _samePidSpace } from "./_shared.js";
 
-/** Who holds an epoch; a takeover also says whom it replaced and which rule judged them stale. */
-export interface _Record extends _Identity {
-  since: string;
-  /** This acquisition's own mark: the holder's thread knows whether it still holds it. */
-  token?: string;
-  /** The holder's `stale`: a waiter judges its heartbeat by the larger of this and its own. */
-  stale?: number;
-  takeover?: { from: _Identity; why: string };
-}
+export type { _Record };
 
 /**
  * What this thread holds: lock directory → token, and every token it holds or is creating right
@@ -45,14 +38,21 @@ const _marker = "asyncwith-lock";
 const _epochName = /^(held|released)\.(\d+)$/;
 const _held = (dir: string, epoch: number) => join(dir, `held.${epoch}`);
 
-/** Makes sure `dir` is a lock directory of ours; a file or someone else's directory is a clear error. */
+/**
+ * Makes sure `dir` is a lock directory of ours. A file, a link, or a directory another user owns (who
+ * could plant links and FIFOs in it for our heartbeat and reads to follow) is a clear error.
+ */
 export async function _prepare(dir: string): Promise<void> {
   try {
     await mkdir(dir);
     await writeFile(join(dir, _marker), "", { flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    if (!(await lstat(dir)).isDirectory()) throw _foreign(dir, "a file");
+    const info = await lstat(dir);
+    if (info.isSymbolicLink()) throw _foreign(dir, "a symbolic link");
+    if (!info.isDirectory()) throw _foreign(dir, "a file");
+    const uid = process.geteuid?.();
+    if (uid !== undefined && info.uid !== uid) throw _otherUser(dir, info.uid, uid);
   }
 }
 
@@ -67,7 +67,7 @@ export interface _Attempt {
 export async function _acquire(dir: string, { stale, wait, retry, signal }: _Attempt): Promise<number> {
   for (;;) {
     signal?.throwIfAborted();
-    const view = await _look(dir);
+    const view = await _look(dir, stale);
     if (view) {
       const why = view.free ? undefined : _staleness(dir, view, stale);
       if (view.free || why !== undefined) {
@@ -96,7 +96,7 @@ export async function _stillHeld(dir: string, epoch: number): Promise<true | { t
 }
 
 /** Refreshes the heartbeat (the mtime of `held.N`). */
-export const _beat = (dir: string, epoch: number): Promise<void> => utimes(_held(dir, epoch), new Date(), new Date());
+export const _beat = (dir: string, epoch: number): Promise<void> => lutimes(_held(dir, epoch), new Date(), new Date());
 
 /** Lets go: the next waiter may create the next epoch. */
 export const _release = (dir: string, epoch: number): Promise<void> =>
@@ -106,7 +106,7 @@ export const _release = (dir: string, epoch: number): Promise<void> =>
 export const _forget = (dir: string): void => void (_here.tokens.delete(_heldHere.get(dir)!), _heldHere.delete(dir));
 
 /** The newest epoch and its holder, or undefined when the directory is between states (look again). */
-async function _look(dir: string): Promise<_View | undefined> {
+async function _look(dir: string, stale: number): Promise<_View | undefined> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -116,14 +116,30 @@ async function _look(dir: string): Promise<_View | undefined> {
     return undefined;
   }
   const epoch = _newest(names);
-  if (!names.includes(_marker) && epoch === 0) {
-    const age = Date.now() - (await stat(dir)).mtimeMs;
-    if (age < 2_000) return undefined; // a peer has just made it and is writing its marker
-    throw _foreign(dir, "a directory without fileLock()'s marker (proper-lockfile makes such directories)");
-  }
+  if (!names.includes(_marker) && epoch === 0) return _unmarked(dir, names, stale);
   if (epoch === 0 || names.includes(`released.${epoch}`)) return { epoch, free: true, beat: 0 };
   const held = await _read(_held(dir, epoch));
   return held && { epoch, free: false, holder: held.record, beat: held.beat };
+}
+
+/**
+ * A lock directory without the marker. Just made by a peer: look again. Empty and untouched for
+ * longer than `stale`: its maker was killed between creating it and marking it (or it is another
+ * tool's lock, abandoned as long): marked now. Otherwise another tool's lock (proper-lockfile makes
+ * empty directories) is in the way: a clear error, rather than waiting on what fileLock cannot read.
+ */
+async function _unmarked(dir: string, names: string[], stale: number): Promise<undefined> {
+  const age = Date.now() - (await lstat(dir)).mtimeMs;
+  if (age < 2_000) return undefined;
+  if (names.length > 0 || age <= stale)
+    throw _foreign(
+      dir,
+      `a directory without fileLock()'s marker (proper-lockfile makes such directories; an empty one left by a fileLock() killed while making it is taken back once untouched for ${stale} ms)`,
+    );
+  await writeFile(join(dir, _marker), "", { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error; // another waiter marked it first
+  });
+  return undefined;
 }
 
 /**
@@ -194,43 +210,4 @@ function _newest(names: string[]): number {
   let newest = 0;
   for (const name of names) newest = Math.max(newest, Number(_epochName.exec(name)?.[2] ?? 0));
   return newest;
-}
-
-async function _read(path: string): Promise<{ record?: _Record; beat: number } | undefined> {
-  try {
-    const [info, text] = await Promise.all([stat(path), readFile(path, "utf8")]);
-    let record: _Record | undefined;
-    try {
-      const parsed = JSON.parse(text) as _Record;
-      if (Number.isInteger(parsed.pid) && typeof parsed.host === "string") record = parsed;
-    } catch {} // not ours or damaged: only its age counts
-    return { record, beat: info.mtimeMs };
-  } catch (error) {
-    _ignoreMissing(error);
-    return undefined;
-  }
-}
-
-const _who = (record?: _Record): _Identity =>
-  record
-    ? { pid: record.pid, host: record.host, pidns: record.pidns, boot: record.boot, thread: record.thread }
-    : { pid: 0, host: "an unknown host" };
-
-function _locked(dir: string, holder?: _Record): Error {
-  const who = holder ? `pid ${holder.pid} on ${holder.host} since ${holder.since}` : "an unknown holder";
-  return Object.assign(
-    new Error(
-      `Expected the lock at ${dir} to be free, got one held by ${who}; leave options.wait at true to wait for it.`,
-    ),
-    { code: "ELOCKED", owner: holder },
-  );
-}
-
-function _foreign(dir: string, got: string): Error {
-  return Object.assign(
-    new Error(
-      `Expected ${dir} to be a lock directory made by fileLock(), got ${got}. Another tool locks this path; remove it if no process holds it, or lock another path.`,
-    ),
-    { code: "EFOREIGNLOCK" },
-  );
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import {
+  chownSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -20,7 +21,7 @@ import { asyncWith } from "@asyncwith/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { fileLock } from "../src/index.ts";
 import { stress } from "../stress/file-lock.mjs";
-import { boom, lockHeld, lockHolder, scratch } from "./helpers.ts";
+import { boom, lockHeld, lockHolder, nobody, scratch } from "./helpers.ts";
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const children: ChildProcess[] = [];
@@ -100,6 +101,26 @@ describe("fileLock", () => {
     other.stdin!.end("go\n");
     expect(String((await released)[0])).toBe("released\n");
     expect(await waiting).toBe(process.pid);
+  });
+
+  it("two tasks of this process waiting on another process's lock each get it in turn, neither told 'held by this process'", async () => {
+    const path = join(scratch(), "x");
+    const other = await holder(path);
+    const order: string[] = [];
+    const task = (name: string) =>
+      asyncWith(fileLock(path, { retryInterval: 5 }), async () => {
+        order.push(`${name} in`);
+        await Promise.resolve();
+        order.push(`${name} out`);
+      });
+    const both = Promise.all([task("a"), task("b")]);
+    await expect(asyncWith(fileLock(path, { wait: false }), () => {})).rejects.toMatchObject({
+      code: "ELOCKED",
+      message: expect.stringContaining(`pid ${other.pid}`),
+    });
+    other.stdin!.end("go\n");
+    await both;
+    expect(order.join(" ")).toMatch(/^(a in a out b in b out|b in b out a in a out)$/);
   });
 
   it("lets a waiter give up with an AbortSignal (rejecting with its reason), leaving no draft behind", async () => {
@@ -293,6 +314,62 @@ describe("fileLock", () => {
     await expect(asyncWith(fileLock(`${foreign}2`), () => {})).rejects.toMatchObject({
       code: "EFOREIGNLOCK",
       message: expect.stringContaining("got a file"),
+    });
+  });
+
+  it("takes back an empty, unmarked lock directory untouched for `stale` (its maker was killed before marking it)", async () => {
+    const base = scratch();
+    const path = join(base, "x");
+    mkdirSync(`${path}.lock`); // what a kill -9 between mkdir and the marker's write leaves
+    const old = new Date(Date.now() - 3_000);
+    utimesSync(`${path}.lock`, old, old);
+    await asyncWith(fileLock(path, { stale: 2_000 }), () => {});
+    expect(readdirSync(`${path}.lock`).sort()).toEqual(["asyncwith-lock", "held.1", "released.1"]);
+    mkdirSync(join(base, "y.lock", "inside"), { recursive: true }); // not empty: another tool's, kept
+    utimesSync(join(base, "y.lock"), old, old);
+    await expect(asyncWith(fileLock(join(base, "y"), { stale: 2_000 }), () => {})).rejects.toMatchObject({
+      code: "EFOREIGNLOCK",
+    });
+  });
+
+  it("reads entries without following links or blocking: a FIFO or a symlink as `held.N` counts only by its age", async () => {
+    const base = scratch();
+    const path = join(base, "x");
+    const dir = `${path}.lock`;
+    mkdirSync(dir);
+    writeFileSync(join(dir, "asyncwith-lock"), "");
+    expect(spawnSync("mkfifo", [join(dir, "held.1")]).status).toBe(0);
+    await expect(asyncWith(fileLock(path, { wait: false }), () => {})).rejects.toMatchObject({
+      code: "ELOCKED",
+      message: expect.stringContaining("an unknown holder"),
+    });
+    const old = new Date(Date.now() - 5_000);
+    utimesSync(join(dir, "held.1"), old, old);
+    await asyncWith(fileLock(path, { stale: 2_000 }), () => {});
+    expect(readdirSync(dir)).toContain("released.2");
+
+    const target = join(base, "someone-elses");
+    writeFileSync(target, "{}");
+    utimesSync(target, old, old);
+    symlinkSync(target, join(dir, "held.3"));
+    await expect(asyncWith(fileLock(path, { wait: false }), () => {})).rejects.toMatchObject({ code: "ELOCKED" });
+  });
+
+  it("refuses a lock directory another user owns, or a link in its place, saying why", async () => {
+    const base = scratch();
+    const path = join(base, "x");
+    mkdirSync(`${path}.lock`);
+    writeFileSync(join(`${path}.lock`, "asyncwith-lock"), "");
+    chownSync(`${path}.lock`, nobody.uid, nobody.gid);
+    await expect(asyncWith(fileLock(path), () => {})).rejects.toMatchObject({
+      code: "EFOREIGNLOCK",
+      message: expect.stringContaining(`got one owned by uid ${nobody.uid}`),
+    });
+    mkdirSync(join(base, "elsewhere"));
+    symlinkSync(join(base, "elsewhere"), join(base, "y.lock"));
+    await expect(asyncWith(fileLock(join(base, "y")), () => {})).rejects.toMatchObject({
+      code: "EFOREIGNLOCK",
+      message: expect.stringContaining("got a symbolic link"),
     });
   });
 
