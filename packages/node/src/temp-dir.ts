@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { type AsyncContextManager, contextManager } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
+import { _anchored, _mayRepair, _removeTree } from "./_remove-tree.js";
 import { _cleanupAfter, _path, type PathLike } from "./_shared.js";
 
 /** Options of `tempDir`: where the directory is made, and whether a failed block keeps it. */
@@ -52,22 +53,15 @@ export async function* _heldUntilExit(path: string, keepOnError = false): AsyncG
 }
 
 /**
- * `rm -rf` (retried by Node on EBUSY/ENOTEMPTY: files still being closed, mostly on Windows). A
- * read-only directory blocks the removal of what it contains: give directories back their owner's
- * write permission and try again, as Python's TemporaryDirectory does. What still cannot be removed
- * is listed in the error.
+ * Removes the tree: on Linux by a walk anchored on directory descriptors that can never leave it
+ * (see _remove-tree.ts), elsewhere by `rm -rf` (retried by Node on EBUSY/ENOTEMPTY: files still
+ * being closed, mostly on Windows). A read-only directory blocks the removal of what it contains:
+ * without root's override, directories get mode 0700 and the removal is tried again, as Python's
+ * TemporaryDirectory does. What still cannot be removed is listed in the error.
  */
 export async function _remove(path: string): Promise<void> {
-  const remove = () => rm(path, { recursive: true, force: true, maxRetries: 3 });
   try {
-    return await remove();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== "EACCES" && code !== "EPERM") throw error;
-  }
-  await _writable(path);
-  try {
-    await remove();
+    return await (_anchored ? _removeTree(path) : _removeByPath(path));
   } catch (error) {
     const left = await _list(path);
     throw Object.assign(
@@ -80,11 +74,23 @@ export async function _remove(path: string): Promise<void> {
   }
 }
 
-/** u+rwx on every directory of the tree (never following symlinks); best effort. */
+async function _removeByPath(path: string): Promise<void> {
+  const remove = () => rm(path, { recursive: true, force: true, maxRetries: 3 });
+  try {
+    return await remove();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if ((code !== "EACCES" && code !== "EPERM") || !_mayRepair) throw error;
+  }
+  await _writable(path);
+  await remove();
+}
+
+/** u+rwx (a fixed 0700) on every directory of the tree, never following symlinks; best effort. */
 async function _writable(path: string): Promise<void> {
   const info = await lstat(path).catch(() => undefined);
   if (!info?.isDirectory()) return;
-  await chmod(path, (info.mode & 0o7777) | 0o700).catch(() => {});
+  await chmod(path, 0o700).catch(() => {});
   for (const name of await readdir(path).catch(() => [])) await _writable(join(path, name));
 }
 

@@ -1,10 +1,14 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { tempDir, tempFile } from "../src/index.ts";
 import { asNobody, boom, finished, scratch } from "./helpers.ts";
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe("tempDir", () => {
   it("gives a fresh directory and removes it, contents and all, after the block", async () => {
@@ -24,6 +28,36 @@ describe("tempDir", () => {
     await expect(asyncWith(tempDir(), (dir) => ((path = dir), Promise.reject(error)))).rejects.toBe(error);
     expect(path).not.toBe("");
     expect(existsSync(path)).toBe(false);
+  });
+
+  it("never leaves its tree: a subdirectory swapped for a link to another directory mid-removal deletes nothing there", async () => {
+    const base = scratch();
+    const outside = join(base, "outside");
+    mkdirSync(outside);
+    for (let i = 0; i < 20; i++) writeFileSync(join(outside, `keep-${i}`), "x");
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      let racer: ChildProcess | undefined;
+      const removal = asyncWith(tempDir("raced-", { dir: base }), async (dir) => {
+        mkdirSync(join(dir, "sub"));
+        for (let i = 0; i < 300; i++) writeFileSync(join(dir, "sub", `f-${i}`), "x");
+        racer = spawn(process.execPath, [fixture("swap-for-link.mjs"), dir, outside], { stdio: "pipe" });
+        await once(racer.stdout!, "data");
+      });
+      // The racer keeps renaming inside the tree: a removal may report what it left, clearly.
+      outcomes.add(
+        await removal.then(
+          () => "removed",
+          (error: Error) => error.message.replace(/:.*/s, ""),
+        ),
+      );
+      racer!.stdin!.end();
+      await once(racer!, "close");
+      expect(readdirSync(outside)).toHaveLength(20);
+    }
+    expect([...outcomes].every((outcome) => outcome === "removed" || outcome.startsWith("Could not remove"))).toBe(
+      true,
+    );
   });
 
   it("tolerates a block that removed the directory itself", async () => {
@@ -72,6 +106,7 @@ describe("tempDir", () => {
       `
       import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
       import { join } from "node:path";
+import { fileURLToPath } from "node:url";
       import { asyncWith } from "@asyncwith/core";
       import { tempDir } from "@asyncwith/node";
       const path = await asyncWith(tempDir("ro-", { dir: process.argv[2] }), (dir) => {
@@ -97,7 +132,8 @@ describe("tempDir", () => {
     chmodSync(parent, 0o777);
     const child = asNobody(
       `
-      import { once } from "node:events";
+      import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
       import { asyncWith } from "@asyncwith/core";
       import { tempDir } from "@asyncwith/node";
       await asyncWith(tempDir("stuck-", { dir: process.argv[2] }), async (dir) => {
