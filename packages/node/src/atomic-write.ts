@@ -1,12 +1,13 @@
 import type { Stats } from "node:fs";
-import { type FileHandle, open, rename, stat, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { type AsyncContextManager, contextManager, Lock } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
-import { _cleanupAfter, _ignoreMissing, _path, _realPath, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _sweepTemps, _tempName } from "./_temp-names.js";
+import { _writeTarget } from "./_write-target.js";
 
 /** Options of `atomicWrite`: the new file's mode, durability, streaming, and sweeping stale temporary files. */
 export interface AtomicWriteOptions {
@@ -21,14 +22,20 @@ export interface AtomicWriteOptions {
    * process; only writers of this host, PID namespace and boot whose pid no longer runs). Default: true.
    */
   cleanStale?: boolean;
+  /**
+   * Replace a FIFO, socket or device at the path by a regular file. Default: false, and such a
+   * target is refused with an error (a directory always is: the rename cannot replace it).
+   */
+  replaceNonRegular?: boolean;
 }
 
 /**
  * Replaces a file atomically: the block writes to a temp file in the same directory; on success
  * the exit flushes it, fsyncs it, renames it over the target and fsyncs the directory, so readers
  * and crashes see the old file or the new one, never a mix. When the block throws, the temp file
- * is closed and deleted and the target is left byte for byte as it was. A symlink is written
- * through (it stays a link; its target gets the new content). The temp file has the target's mode
+ * is closed and deleted and the target is left byte for byte as it was. A symlink of this user or
+ * root is written through (it stays a link; its target gets the new content); another user's link,
+ * another user's file in a sticky directory, and a non-regular target are refused with an error. The temp file has the target's mode
  * (and, for root, its owner) from its first byte, so no other user can read the new content early.
  * `atomicWrite`s to one path in one process run one at a time. Temp files left by a killed writer
  * are removed by the first `atomicWrite` into that directory of a later process.
@@ -50,23 +57,23 @@ export function atomicWrite(
   options: AtomicWriteOptions = {},
 ): AsyncContextManager<FileHandle | Writable, false> {
   const requested = resolve(_path("atomicWrite()", path));
-  const { fsync = true, stream: asStream = false, cleanStale = true } = options;
+  const { fsync = true, stream: asStream = false, cleanStale = true, replaceNonRegular = false } = options;
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {
     throw expected("atomicWrite() options.mode to be a file mode such as 0o644", options.mode);
   }
   return contextManager(
     async function* () {
-      const target = _realPath(requested); // a symlink stays a link: its target gets the new content
+      // A symlink stays a link, and its target gets the new content: when this user or root owns it.
+      const { target, existing } = await _writeTarget(requested, replaceNonRegular);
       const release = await _serialise(target);
       try {
         if (cleanStale) await _sweepTemps(dirname(target));
-        const existing = await stat(target).catch(_ignoreMissing);
         const temp = _tempName(target);
         // Created with the final mode (umask can only narrow it), so no other user can open it
         // between its creation and a chmod: what they could open, they could read later.
         const handle = await open(temp, "wx", existing ? existing.mode & 0o7777 : (options.mode ?? 0o666)).catch(
-          (error) => {
-            throw _naming(temp, target)(error);
+          (error: NodeJS.ErrnoException) => {
+            throw _noTemp(temp, target, error);
           },
         );
         const stream = asStream ? _writableOn(handle) : undefined;
@@ -114,6 +121,13 @@ async function _sameOwnerAndMode(handle: FileHandle, existing: Stats): Promise<v
     });
   }
   await handle.chmod(existing.mode & 0o7777); // after chown, which clears set-id bits
+}
+
+/** The directory, not the file, is what refused: say so (a writable file in a read-only directory). */
+function _noTemp(temp: string, target: string, error: NodeJS.ErrnoException): Error {
+  if (!["EACCES", "EPERM", "EROFS"].includes(error.code!)) return _naming(temp, target)(error) as Error;
+  const message = `Could not create a new file in ${dirname(target)} to replace ${target} (${error.code}): atomicWrite() renames a new file over the old one, so the directory must be writable, not only the file.`;
+  return Object.assign(new Error(message, { cause: error }), { code: error.code });
 }
 
 /** Our own errors name the target the user asked for, not our temp file. */

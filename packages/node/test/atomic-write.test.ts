@@ -67,10 +67,12 @@ describe("atomicWrite", () => {
     expect(statSync(target).size).toBe(128 * chunk.length);
   });
 
-  it("cleans up and throws when the commit itself fails (the target is a directory)", async () => {
+  it("cleans up and throws when the commit itself fails (a directory took the target's name meanwhile)", async () => {
     const dir = scratch();
-    mkdirSync(join(dir, "taken"));
-    const failed = asyncWith(atomicWrite(join(dir, "taken")), (file) => file.writeFile("x"));
+    const failed = asyncWith(atomicWrite(join(dir, "taken")), async (file) => {
+      await file.writeFile("x");
+      mkdirSync(join(dir, "taken"));
+    });
     await expect(failed).rejects.toMatchObject({ code: "EISDIR", path: join(dir, "taken") });
     await expect(failed).rejects.not.toThrow(".tmp"); // errors name the target, never our temp file
     expect(readdirSync(dir)).toEqual(["taken"]);

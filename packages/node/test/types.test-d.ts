@@ -37,6 +37,9 @@ describe("types", () => {
   it("gives atomicWrite a FileHandle, or a Writable with { stream: true }", async () => {
     await asyncWith(atomicWrite("f"), (file) => expectTypeOf(file).toEqualTypeOf<FileHandle>());
     await asyncWith(atomicWrite("f", { stream: true }), (out) => expectTypeOf(out).toEqualTypeOf<Writable>());
+    expectTypeOf(atomicWrite).parameter(1).exclude<undefined>().toHaveProperty("replaceNonRegular");
+    // @ts-expect-error replaceNonRegular is a boolean
+    atomicWrite("f", { replaceNonRegular: "yes" });
   });
 
   it("never suppresses, so the block's result type is kept (no | undefined)", async () => {
