@@ -133,6 +133,24 @@ describe("childProcess", () => {
     });
   }
 
+  for (const company of ["signal-exit", "cjs-copy"])
+    for (const signal of ["SIGTERM", "SIGINT"]) {
+      it(`a fatal ${signal} still ends the process and its children with ${company === "signal-exit" ? "signal-exit's hook in the process (ora, execa bring it)" : "the package's CJS copy holding a child too"}`, async () => {
+        const parent = spawn(process.execPath, [orphanParent, signal, company], {
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        const [line] = await once(parent.stdout!, "data");
+        const groups = String(line).trim().split(" ").map(Number);
+        const [, died] = await once(parent, "exit"); // it kept running before: each hook left the signal to the other
+        try {
+          expect(died).toBe(signal);
+          expect(await eventually(() => groups.every((group) => liveInGroup(group).length === 0))).toBe(true);
+        } finally {
+          for (const group of groups) for (const pid of liveInGroup(group)) process.kill(pid, "SIGKILL");
+        }
+      });
+    }
+
   it("interactive: true keeps the child in this process's group and session (terminal prompts work); the default gives it its own", async () => {
     const [ours, sessionOurs] = groupAndSession(process.pid);
     await asyncWith(childProcess("sleep", ["1000"], { interactive: true }), (child) => {
