@@ -28,8 +28,9 @@ export class RequestScope extends AsyncExitStack {
   }
 
   /**
-   * Runs `fn(...args)` after the response, on success and on error (LIFO among background
-   * cleanups). A failure is reported with `console.error`, never thrown into the void. Returns `fn`.
+   * Runs `fn(...args)` after the response, on success and on error. Background cleanups start last
+   * registered first and run concurrently, so one that hangs delays no other. A failure is reported
+   * with `console.error`, never thrown into the void. Returns `fn`.
    * @typeParam F - the cleanup's type: `args` are checked against its parameters.
    * @example scope.deferBackground(() => env.ANALYTICS.writeDataPoint({ blobs: [url] }));
    */
@@ -54,21 +55,23 @@ export class RequestScope extends AsyncExitStack {
     return super.disposeAsync().finally(this.#schedule);
   }
 
-  /** Hands the background cleanups to waitUntil (once: the list is emptied); the response does not wait for them. */
+  /**
+   * Hands the background cleanups to waitUntil (once: the list is emptied); the response does not
+   * wait for them. Each is its own waitUntil, started last registered first but not waiting for the
+   * one before: a cleanup that hangs starves no other, and the runtime's grace period bounds each.
+   */
   #schedule = (): void => {
-    const jobs = this.#background.splice(0);
-    if (jobs.length) this.#ctx.waitUntil(_runAll(jobs, this.#label));
+    const jobs = this.#background.splice(0).reverse();
+    jobs.forEach((job, i) => this.#ctx.waitUntil(_runOne(job, `${i + 1} of ${jobs.length}`, this.#label)));
   };
 }
 
-async function _runAll(jobs: Array<() => unknown>, label: string): Promise<void> {
+async function _runOne(job: () => unknown, which: string, label: string): Promise<void> {
   await new Promise((next) => setTimeout(next, 0)); // a later task: the response goes out first
-  for (let i = jobs.length; i--;) {
-    try {
-      await jobs[i]!(); // LIFO, like every exit
-    } catch (error) {
-      console.error(`[asyncwith] background cleanup ${jobs.length - i} of ${jobs.length} for ${label} failed:`, error);
-    }
+  try {
+    await job();
+  } catch (error) {
+    console.error(`[asyncwith] background cleanup ${which} for ${label} failed:`, error);
   }
 }
 

@@ -51,6 +51,21 @@ describe("requestScope (in workerd)", () => {
     expect(logged).toHaveBeenCalledWith("[asyncwith] background cleanup 1 of 2 for GET /report failed:", failure);
   });
 
+  it("runs background cleanups concurrently: one that hangs starves none of the others", async () => {
+    const ctx = createExecutionContext();
+    let ran!: () => void;
+    const otherRan = new Promise<void>((resolve) => (ran = resolve));
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    await asyncWith(requestScope(ctx), (scope) => {
+      scope.deferBackground(() => ran());
+      scope.deferBackground(() => hanging); // starts first (last registered), and does not end
+    });
+    await otherRan; // never resolved before: the jobs ran one after another
+    release();
+    await waitOnExecutionContext(ctx);
+  });
+
   it("also schedules the background when used with await using (disposeAsync)", async () => {
     const ctx = createExecutionContext();
     let ran = false;
