@@ -3,6 +3,7 @@ export interface StressResult {
   workers: number;
   increments: number;
   kills: number;
+  freezes: number;
   counter: number;
   reported: number;
   unreported: number;
@@ -11,4 +12,9 @@ export interface StressResult {
   overlaps: number;
   failures: number;
 }
-export function stress(options?: { workers?: number; increments?: number; kills?: number }): Promise<StressResult>;
+export function stress(options?: {
+  workers?: number;
+  increments?: number;
+  kills?: number;
+  freezes?: number;
+}): Promise<StressResult>;

@@ -1,6 +1,9 @@
 // Tries to break fileLock's "never two holders": `workers` processes each make `increments`
 // locked read-modify-write increments of one counter file while a chaos loop SIGKILLs whoever
-// holds the lock, `kills` times, at random moments. A killed worker is replaced and carries on.
+// holds the lock, `kills` times, at random moments, and freezes it (SIGSTOP for longer than the
+// shortest `stale`, then SIGCONT) `freezes` times. A killed worker is replaced and carries on. The
+// workers mix what can differ between holders: half lock with the shortest `stale` (2,000 ms), half
+// with the default; every other one loads the package's CJS build instead of its ESM one.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +18,7 @@ const worker = new URL("../test/fixtures/lock-stress-worker.mjs", import.meta.ur
  * and the counter has no more than that, plus at most one per kill (a holder killed after its write
  * and before it could report it).
  */
-export async function stress({ workers = 6, increments = 100, kills = 15 } = {}) {
+export async function stress({ workers = 6, increments = 100, kills = 15, freezes = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "asyncwith-lock-stress-"));
   const counter = join(dir, "counter");
   writeFileSync(counter, "");
@@ -24,11 +27,13 @@ export async function stress({ workers = 6, increments = 100, kills = 15 } = {})
   let overlaps = 0;
   let failures = 0;
   let killed = 0;
+  let frozen = 0;
   const reported = (slot) => [...done].filter((id) => id.startsWith(`${slot}.`)).length;
   const start = (slot, generation) => {
     const left = increments - reported(slot);
     if (left <= 0) return Promise.resolve();
-    const child = spawn(process.execPath, [worker, dir, `${slot}.${generation}`, String(left)], {
+    const mix = [slot % 2 ? "2000" : "10000", slot % 4 < 2 ? "esm" : "cjs"];
+    const child = spawn(process.execPath, [worker, dir, `${slot}.${generation}`, String(left), ...mix], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     live.set(child.pid, child);
@@ -51,12 +56,20 @@ export async function stress({ workers = 6, increments = 100, kills = 15 } = {})
     () => (finished = true),
   );
   const budget = increments * workers;
-  while (!finished && killed < kills) {
-    // Spread the kills over the run: wait for the next share of the increments, then strike.
-    const goal = ((killed + 0.2 + Math.random() * 0.6) / kills) * budget;
+  const strikes = kills + freezes;
+  while (!finished && killed + frozen < strikes) {
+    // Spread the strikes over the run: wait for the next share of the increments, then strike.
+    const goal = ((killed + frozen + 0.2 + Math.random() * 0.6) / strikes) * budget;
     while (!finished && done.size < goal) await new Promise((resolve) => setTimeout(resolve, 1));
     const pid = holder(join(dir, "counter.lock"));
-    if (pid && live.has(pid)) (live.get(pid).kill("SIGKILL"), killed++);
+    if (!pid || !live.has(pid)) continue;
+    if (frozen < freezes && (killed >= kills || Math.random() < freezes / strikes)) {
+      // Frozen longer than the shortest stale: alive, so on this host never taken over.
+      live.get(pid).kill("SIGSTOP");
+      frozen++;
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      live.get(pid)?.kill("SIGCONT");
+    } else (live.get(pid).kill("SIGKILL"), killed++);
   }
   await running;
   const ids = readFileSync(counter, "utf8").split("\n").filter(Boolean);
@@ -70,6 +83,7 @@ export async function stress({ workers = 6, increments = 100, kills = 15 } = {})
     workers,
     increments,
     kills: killed,
+    freezes: frozen,
     counter: ids.length,
     reported: done.size,
     unreported,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm stress`: 20 runs of the fileLock stress (6 processes × 100 increments, ~15 SIGKILLs of the
-// holder per run). Prints each run and writes the table into this package's README, between
+// `pnpm stress`: 20 runs of the fileLock stress (6 processes × 100 increments, ~15 SIGKILLs and 2
+// freezes of the holder per run, holders with mixed stale and both builds). Prints each run and writes the table into this package's README, between
 // <!-- stress:start --> and <!-- stress:end -->. Exits non-zero if any run broke the lock.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -11,12 +11,13 @@ const runs = Number(process.argv[2] ?? 20);
 const rows = [];
 for (let i = 1; i <= runs; i++) {
   const started = Date.now();
-  const r = await stress({ workers: 6, increments: 100, kills: 15 });
+  const r = await stress({ workers: 6, increments: 100, kills: 15, freezes: 2 });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`run ${i}: ${JSON.stringify(r)} ${seconds} s`);
   rows.push([
     i,
     r.kills,
+    r.freezes,
     r.reported,
     r.unreported,
     r.counter,
@@ -31,6 +32,7 @@ const table = markdownTable(
   [
     "run",
     "holders killed",
+    "holders frozen",
     "increments reported",
     "committed by a killed holder",
     "counter",
