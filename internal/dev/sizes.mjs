@@ -27,9 +27,9 @@ export const sizes = [
     label: "@asyncwith/browser, beyond core",
     exports: { [dist("browser")]: "*" },
     external: ["@asyncwith/core"],
-    budget: 2230,
+    budget: 3200,
     goal: 2048,
-  }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B; the enter's signal in webLock and openDatabase (#21)
+  }, // tx.waitFor() and the async-upgrade refusal (#12) cost ~170 B; the enter's signal in webLock and openDatabase (#21); #24 ~930 B, most of it the text of errors and warnings that say what happened and what to do: waitFor's timeout and signal, openDatabase's signal/timeout/blocked warning/close on versionchange, webLock's release on pagehide
   {
     label: "@asyncwith/postgres, beyond core",
     exports: { [dist("postgres")]: "*" },
@@ -46,7 +46,7 @@ export const sizes = [
     label: "@asyncwith/edge (and /hono), beyond core",
     exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
     external: ["@asyncwith/core", "hono"],
-    budget: 2220, // + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21)
+    budget: 3200, // + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~950 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
   },
   {
     label: "@asyncwith/node, beyond core",

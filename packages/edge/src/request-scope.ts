@@ -1,5 +1,6 @@
 import { aexit, AsyncExitStack, type Failure } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
+import { _bindBody, type BodyOwner } from "./_bound-body.js";
 
 /** What `requestScope` needs of the runtime: Cloudflare's `ExecutionContext`, or anything with `waitUntil`. */
 export interface ExecutionContextLike {
@@ -8,8 +9,9 @@ export interface ExecutionContextLike {
 }
 
 /**
- * The exit stack of one request: exits registered as on `AsyncExitStack` run before the response;
- * `deferBackground` ones run after it, through `ctx.waitUntil`, whatever happened.
+ * The exit stack of one request: exits registered as on `AsyncExitStack` run before the response
+ * (or, after `exitAfterBody(response)`, when its body ends); `deferBackground` ones run after that,
+ * through `ctx.waitUntil`, whatever happened.
  * @example
  * await using scope = requestScope(ctx, "GET /report");
  * scope.deferBackground(() => env.LOGS.send(entry));
@@ -18,6 +20,9 @@ export class RequestScope extends AsyncExitStack {
   #ctx: ExecutionContextLike;
   #label: string;
   #background: Array<() => unknown> = [];
+  #aborter = new AbortController();
+  /** Set by exitAfterBody(): the exits then wait for `ended`, and `exited` tells the body how they went. */
+  #body?: BoundBody;
 
   constructor(ctx: ExecutionContextLike, label = "request") {
     super();
@@ -25,6 +30,46 @@ export class RequestScope extends AsyncExitStack {
       throw expected("an ExecutionContext (the handler's third argument)", ctx);
     this.#ctx = ctx;
     this.#label = label;
+  }
+
+  /**
+   * Aborts when the client goes away before a body bound by `exitAfterBody` ended: pass it to
+   * the work that produces the stream, so it stops writing to nobody.
+   * @example const rows = db.stream(query, { signal: scope.signal });
+   */
+  get signal(): AbortSignal {
+    return this.#aborter.signal;
+  }
+
+  /**
+   * Binds the scope's exits to `response`'s body: when the block ends they wait until the body has
+   * been read to its end (they see success), failed (they see its error, and the client gets a
+   * cut-off body) or was cancelled by the client (they see an AbortError, and `signal` aborts).
+   * The body closes only after the exits succeeded: an exit's error cuts it off instead. Returns
+   * the response to return; one without a body is returned as it is. Call it last in the block.
+   * @example
+   * return asyncWith(requestScope(ctx), async (scope) => {
+   *   const db = await scope.enterContext(connect(env));
+   *   return scope.exitAfterBody(new Response(db.streamRows())); // db closes after the last row
+   * });
+   */
+  exitAfterBody(response: Response): Response {
+    if (this.disposed) throw new ReferenceError("Expected a live request scope, got one that has exited");
+    if (!(response instanceof Response)) throw expected("exitAfterBody() to be given a Response", response);
+    if (this.#body?.waiting) throw new ReferenceError("Expected a live request scope, got one that has exited");
+    if (this.#body) throw new TypeError("Expected one exitAfterBody() per scope, got a second response to bind");
+    if (response.body === null) return response; // nothing will be streamed: the exits run at the block's end
+    const body: BoundBody = (this.#body = { ended: deferred(), exited: deferred(), waiting: false, cutOff() {} });
+    const [bound, cutOff] = _bindBody(response, this.#owner(body));
+    body.cutOff = cutOff;
+    return bound;
+  }
+
+  #owner(body: BoundBody): BodyOwner {
+    return {
+      finish: (failure) => (body.ended.resolve(failure), body.exited.promise),
+      disconnected: (reason) => this.#aborter.abort(reason),
+    };
   }
 
   /**
@@ -44,15 +89,57 @@ export class RequestScope extends AsyncExitStack {
   // Every way of closing the scope hands the background cleanups over, whatever the awaited exits did.
   /** Runs the awaited exits (as `AsyncExitStack` does), then hands the background ones to `waitUntil`. */
   override [aexit](failure?: Failure): Promise<boolean> {
-    return super[aexit](failure).finally(this.#schedule);
+    if (!failure && this.#afterBody()) return Promise.resolve(false);
+    return this.#tellBody(super[aexit](failure), failure).finally(this.#schedule);
   }
 
   override aclose(): Promise<void> {
-    return super.aclose().finally(this.#schedule);
+    if (this.#afterBody()) return Promise.resolve();
+    return this.#tellBody(super.aclose()).finally(this.#schedule);
   }
 
+  // `await using` cannot say whether the block failed; a block that bound a body returned it.
   override disposeAsync(): Promise<void> {
-    return super.disposeAsync().finally(this.#schedule);
+    if (this.#afterBody()) return Promise.resolve();
+    return this.#tellBody(super.disposeAsync()).finally(this.#schedule);
+  }
+
+  /**
+   * With a bound body, leaves the exits to its end (once) and keeps the invocation alive for them.
+   * Their error can reach nobody but the client (a cut-off body) and the log.
+   */
+  #afterBody(): boolean {
+    const body = this.#body;
+    if (!body || this.disposed) return false;
+    if (body.waiting) return true; // already handed over to the body's end
+    body.waiting = true;
+    const closing = body.ended.promise.then((failure) =>
+      super
+        [aexit](failure)
+        .then(
+          (suppressed): Failure | undefined => (suppressed ? undefined : failure),
+          (error: unknown) => ({ error }),
+        )
+        .then((left) => {
+          if (left && left.error !== this.signal.reason)
+            // a client that left is no failure of ours to report
+            console.error(`[asyncwith] ${this.#label} failed after the response started:`, left.error);
+          body.exited.resolve(left);
+        }),
+    );
+    this.#ctx.waitUntil(closing.finally(this.#schedule));
+    return true;
+  }
+
+  /** On the failure path a bound body (if anyone still reads it) ends with the failure too. */
+  #tellBody<T>(exiting: Promise<T>, failure?: Failure): Promise<T> {
+    const body = this.#body;
+    if (!body) return exiting;
+    const end = (left?: Failure) => (body.exited.resolve(left), left && body.cutOff(left.error));
+    return exiting.then(
+      (result) => (end(failure), result),
+      (error: unknown) => (end({ error }), Promise.reject(error)),
+    );
   }
 
   /**
@@ -64,6 +151,24 @@ export class RequestScope extends AsyncExitStack {
     const jobs = this.#background.splice(0).reverse();
     jobs.forEach((job, i) => this.#ctx.waitUntil(_runOne(job, `${i + 1} of ${jobs.length}`, this.#label)));
   };
+}
+
+interface BoundBody {
+  ended: Deferred<Failure | undefined>;
+  exited: Deferred<Failure | undefined>;
+  waiting: boolean;
+  cutOff(error: unknown): void;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T = Failure | undefined>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
 }
 
 async function _runOne(job: () => unknown, which: string, label: string): Promise<void> {

@@ -11,9 +11,12 @@ export interface WithScopeOptions {
 }
 
 /**
- * Wraps a `fetch` handler so that it gets a `RequestScope` as a fourth argument. If the handler
- * throws, every exit still runs (background ones after the response), the error is logged, and the
- * answer is a 500 (or `onError`'s response, or the error rethrown with `rethrow: true`).
+ * Wraps a `fetch` handler so that it gets a `RequestScope` as a fourth argument. The scope's exits
+ * run when the response's body has been sent (`scope.exitAfterBody`): a streamed body is never
+ * written after its resources closed, and a body that fails or a client that leaves is the exits'
+ * failure. If the handler throws, every exit still runs (background ones after the response), the
+ * error is logged, and the answer is a 500 (or `onError`'s response, or the error rethrown with
+ * `rethrow: true`).
  *
  * @example
  * export default {
@@ -31,11 +34,13 @@ export function withScope<Env = unknown, Ctx extends ExecutionContextLike = Exec
   if (typeof handler !== "function") throw expected("withScope() to be given a fetch handler", handler);
   return async (request, env, ctx) => {
     try {
-      const response = await asyncWith(new RequestScope(ctx, `${request.method} ${request.url}`), (scope) =>
-        handler(request, env, ctx, scope),
-      );
-      if (response instanceof Response) return response;
-      throw expected("the handler to return a Response", response);
+      const response = await asyncWith(new RequestScope(ctx, `${request.method} ${request.url}`), async (scope) => {
+        const response = await handler(request, env, ctx, scope);
+        if (!(response instanceof Response)) throw expected("the handler to return a Response", response);
+        return scope.exitAfterBody(response);
+      });
+      if (response) return response;
+      throw new Error("An exit suppressed the handler's error, which left no Response to answer with");
     } catch (error) {
       if (options.rethrow) throw error;
       console.error(`[asyncwith] ${request.method} ${request.url} failed:`, error);

@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { durableTransaction } from "../src/index.ts";
+import type { Store } from "./worker.ts";
 
 /** Runs `fn` inside a fresh Durable Object with SQLite storage, a table and a KV key seeded. */
 function inObject<R>(fn: (storage: DurableObjectStorage) => Promise<R>): Promise<R> {
@@ -56,6 +57,27 @@ describe("durableTransaction (in workerd, SQLite-backed Durable Object)", () => 
       0,
       undefined,
     ]);
+  });
+
+  it("blocks its whole object: a call back into it is answered after the block (start it inside, await it after)", async () => {
+    // The recommended pattern from the README. Awaiting `pending` inside the block would deadlock:
+    // the object's input gate stays closed until the transaction ends, so the call cannot arrive.
+    const events = await runInDurableObject(env.STORE.get(env.STORE.newUniqueId()), async (object: Store, state) => {
+      const self = env.STORE.get(state.id); // this object's own stub, made inside it
+      let pending!: Promise<void>;
+      await asyncWith(durableTransaction(state.storage), async (txn) => {
+        object.note("block started");
+        pending = self.note("call back into the object");
+        for (let i = 0; i < 5; i++) {
+          await txn.put(`step ${i}`, i);
+          await new Promise((turn) => setTimeout(turn, 0)); // a later task: where objects usually interleave
+        }
+        object.note("block ended");
+      });
+      await pending;
+      return [...object.events];
+    });
+    expect(events).toEqual(["block started", "block ended", "call back into the object"]);
   });
 
   it("rejects what is not a storage, saying what it got", () => {

@@ -1,4 +1,7 @@
 import { asyncWith } from "@asyncwith/core";
+import { Hono } from "hono";
+import { stream, streamSSE } from "hono/streaming";
+import { onStreamError } from "../src/hono.ts";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   type D1BatchCollector,
@@ -37,6 +40,24 @@ describe("types, against @cloudflare/workers-types", () => {
       return new Response();
     });
     expectTypeOf(fetch).parameters.toEqualTypeOf<[Request, { DB: D1Database }, ExecutionContextLike]>();
+  });
+
+  it("types exitAfterBody, scope.signal and onStreamError as hono/streaming takes it", async () => {
+    await asyncWith(requestScope(ctx), (scope) => {
+      expectTypeOf(scope.signal).toEqualTypeOf<AbortSignal>();
+      expectTypeOf(scope.exitAfterBody(new Response("x"))).toEqualTypeOf<Response>();
+      // @ts-expect-error a Response, not its text
+      scope.exitAfterBody("x");
+    });
+    const app = new Hono();
+    app.get("/feed", (c) => stream(c, async (s) => void (await s.write("x")), onStreamError(c)));
+    app.get("/sse", (c) =>
+      streamSSE(
+        c,
+        async (s) => void (await s.writeSSE({ data: "x" })),
+        onStreamError(c, (_e, s) => s.close()),
+      ),
+    );
   });
 
   it("rejects wrong arguments at compile time", () => {

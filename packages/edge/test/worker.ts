@@ -24,6 +24,11 @@ export class Store extends DurableObject {
   disposedCount(): number {
     return this.disposed;
   }
+  /** What arrived when: durableTransaction's tests watch the input gate with it. */
+  events: string[] = [];
+  note(event: string): void {
+    this.events.push(event);
+  }
 }
 
 export default {
