@@ -11,3 +11,9 @@ export function _api<T>(name: string, value: T | undefined): T {
     );
   return value;
 }
+
+/**
+ * Connections openDatabase closed because another connection upgrades or deletes the database,
+ * with the reason: transaction() gives that reason instead of IndexedDB's bare InvalidStateError.
+ */
+export const _closedBy = new WeakMap<IDBDatabase, DOMException>();

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
-import { _api } from "./_shared.js";
+import { _api, _closedBy } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
 export type NotAPromise =
@@ -14,8 +14,22 @@ export interface OpenDatabaseOptions {
    * `TypeError` that aborts the version change). Throwing aborts the version change.
    */
   upgrade?(db: IDBDatabase, oldVersion: number, newVersion: number | null, transaction: IDBTransaction): NotAPromise;
-  /** Other connections (tabs) keep an older version open: the open waits until they close. */
+  /**
+   * Other connections (tabs) keep an older version open: the open waits until they close. Without
+   * this callback a blocked open says so once with `console.warn`, instead of waiting silently.
+   */
   blocked?(currentVersion: number, requestedVersion: number | null): void;
+  /**
+   * When another tab or connection upgrades or deletes the database: `"close"` (default, as Dexie)
+   * closes this connection so theirs can go on — its running transactions finish, and a later
+   * `transaction()` on it throws an `AbortError` that says why; `"keep"` leaves it open (the other
+   * side stays blocked until this block ends).
+   */
+  versionchange?: "close" | "keep";
+  /** Gives up waiting (a blocked upgrade): the enter rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for a blocked open before giving up with a `TimeoutError` (default: no bound). */
+  timeout?: number;
 }
 
 /**
@@ -38,9 +52,12 @@ export function openDatabase(
   if (typeof name !== "string") throw expected("openDatabase() to be given a database name", name);
   if (version !== undefined && !(Number.isInteger(version) && version >= 1))
     throw expected("openDatabase() version to be a whole number from 1", version);
+  _checkOptions(options);
   return resource(
-    ({ signal }) =>
+    (enter) =>
       new Promise<IDBDatabase>((resolve, reject) => {
+        const [signal, clearTimer] = _giveUpSignal(name, options, enter.signal);
+        if (signal?.aborted) return reject(signal.reason);
         const request = _api("indexedDB", globalThis.indexedDB).open(name, version);
         let upgradeError: { error: unknown } | undefined;
         // A request cannot be withdrawn: a caller that gives up (a blocked upgrade waiting on another
@@ -48,7 +65,7 @@ export function openDatabase(
         // aborted, a connection that opens anyway closed.
         const onAbort = () => reject(signal!.reason);
         signal?.addEventListener("abort", onAbort, { once: true });
-        const settled = () => signal?.removeEventListener("abort", onAbort);
+        const settled = () => (clearTimer(), signal?.removeEventListener("abort", onAbort));
         request.onupgradeneeded = (event) => {
           if (signal?.aborted) return request.transaction!.abort();
           try {
@@ -69,11 +86,17 @@ export function openDatabase(
             request.transaction!.abort();
           }
         };
-        request.onblocked = (event) => options.blocked?.(event.oldVersion, event.newVersion);
+        request.onblocked = (event) =>
+          options.blocked
+            ? options.blocked(event.oldVersion, event.newVersion)
+            : console.warn(
+                `[asyncwith] openDatabase(${JSON.stringify(name)}, ${event.newVersion}) is blocked: another tab or connection keeps version ${event.oldVersion} open. It waits until they close; pass { blocked } to tell the user, or { timeout } to give up.`,
+              );
         request.onsuccess = () => {
           settled();
-          if (signal?.aborted) request.result.close();
-          else resolve(request.result);
+          if (signal?.aborted) return request.result.close();
+          if (options.versionchange !== "keep") _closeOnVersionChange(name, request.result);
+          resolve(request.result);
         };
         request.onerror = (event) => {
           settled();
@@ -84,4 +107,40 @@ export function openDatabase(
     (db) => db.close(),
     "openDatabase",
   );
+}
+
+function _checkOptions({ versionchange, timeout, signal }: OpenDatabaseOptions): void {
+  if (versionchange !== undefined && versionchange !== "close" && versionchange !== "keep")
+    throw expected('openDatabase() options.versionchange to be "close" or "keep"', versionchange);
+  if (timeout !== undefined && !(typeof timeout === "number" && timeout > 0))
+    throw expected("openDatabase() options.timeout to be a positive number of milliseconds", timeout);
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw expected("openDatabase() options.signal to be an AbortSignal", signal);
+}
+
+/** The enter's signal, the option's and the timeout's, as one (undefined when there is none). */
+function _giveUpSignal(
+  name: string,
+  { signal, timeout }: OpenDatabaseOptions,
+  entered?: AbortSignal,
+): [AbortSignal | undefined, clearTimer: () => void] {
+  const signals = [signal, entered].filter((s): s is AbortSignal => s !== undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (timeout !== undefined && timeout !== Infinity) {
+    const expiry = new AbortController();
+    const reason = `openDatabase(${JSON.stringify(name)}) was still blocked after ${timeout} ms (another tab or connection keeps an older version open), so it gave up.`;
+    timer = setTimeout(() => expiry.abort(new DOMException(reason, "TimeoutError")), timeout);
+    signals.push(expiry.signal);
+  }
+  return [signals.length > 1 ? AbortSignal.any(signals) : signals[0], () => clearTimeout(timer)];
+}
+
+/** Dexie's default: give way to another connection's upgrade or delete, and say why afterwards. */
+function _closeOnVersionChange(name: string, db: IDBDatabase): void {
+  db.addEventListener("versionchange", (event) => {
+    const to = event.newVersion === null ? "delete it" : `upgrade it to version ${event.newVersion}`;
+    const reason = `The database ${JSON.stringify(name)} was closed because another tab or connection wants to ${to}. Reopen it (after a reload, for new code), or pass { versionchange: "keep" } to openDatabase() to keep it open.`;
+    _closedBy.set(db, new DOMException(reason, "AbortError"));
+    db.close();
+  });
 }

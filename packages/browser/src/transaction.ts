@@ -1,5 +1,7 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
+import { _closedBy } from "./_shared.js";
+import { _waitFor, type WaitForOptions } from "./_wait-for.js";
 
 /** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
 export type Promised<T> = PromisedMembers<T> & (T extends IDBTransaction ? WaitFor : unknown);
@@ -10,10 +12,11 @@ export interface WaitFor {
    * Awaits non-IndexedDB work (a `fetch`, a timer) without letting IndexedDB commit the
    * transaction meanwhile: small read requests keep it alive until `work` settles, as
    * `Dexie.waitFor` does. The block then commits everything or nothing. Keep the work short:
-   * the transaction holds its stores the whole time.
-   * @example const price = await tx.waitFor(fetch(url).then((r) => r.json()));
+   * the transaction holds its stores the whole time, so the wait is bounded (`timeout`, default
+   * 60 s) and can be stopped (`signal`); either aborts the transaction and rejects.
+   * @example const price = await tx.waitFor(fetch(url).then((r) => r.json()), { timeout: 5_000 });
    */
-  waitFor<R>(work: PromiseLike<R>): Promise<R>;
+  waitFor<R>(work: PromiseLike<R>, options?: WaitForOptions): Promise<R>;
 }
 
 /** Each member of `T` that makes an `IDBRequest`, as a method returning a promise of its result; stores and indexes promised in turn. */
@@ -76,6 +79,8 @@ export function transaction(
   const early = (what: string) => mode !== "readonly" && state === "complete" && _earlyCommit(what);
   return resource(
     () => {
+      const closed = _closedBy.get(db);
+      if (closed) throw closed;
       tx = db.transaction(stores, mode, options);
       settled = new Promise((resolve) => {
         tx.oncomplete = () => resolve((state = "complete"));
@@ -124,7 +129,7 @@ function _promised<T extends object>(target: T, onError: () => void): Promised<T
   return new Proxy(target, {
     get(object, key) {
       if (key === "waitFor" && object instanceof IDBTransaction)
-        return (work: PromiseLike<unknown>) => _waitFor(object, work);
+        return (work: PromiseLike<unknown>, options?: WaitForOptions) => _waitFor(object, work, options);
       const value = Reflect.get(object, key, object);
       if (typeof value !== "function") return value;
       return (...args: unknown[]) => {
@@ -147,24 +152,3 @@ function _request<R>(request: IDBRequest<R>, onError: () => void): Promise<R> {
   promise.catch(() => {});
   return promise;
 }
-
-/**
- * Keeps `tx` alive with one small read at a time until `work` settles, then settles from inside a
- * request's success event, where the transaction is active again, so the block can go on using it.
- */
-const _waitFor = <R>(tx: IDBTransaction, work: PromiseLike<R>): Promise<R> =>
-  new Promise((resolve, reject) => {
-    const result = Promise.resolve(work);
-    let settled = false;
-    result.then(
-      () => (settled = true),
-      () => (settled = true),
-    );
-    const store = tx.objectStore(tx.objectStoreNames[0]!);
-    const spin = () => {
-      const request = store.get(-Infinity); // a valid key no one uses: a cheap round trip
-      request.onsuccess = () => (settled ? resolve(result) : spin());
-      request.onerror = () => reject(request.error);
-    };
-    spin();
-  });

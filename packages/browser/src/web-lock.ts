@@ -35,7 +35,19 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
     throw expected("webLock() to be given a lock name (a string not starting with '-')", name);
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
-  const stolen = new AbortController();
+  const stolen = new AbortController(); // stolen, or given up for the back/forward cache
+  // A page entering the bfcache keeps running nothing but keeps its locks: give this one up, so a
+  // waiting tab is not blocked by a page nobody looks at, and tell the block it lost it.
+  const onPageHide = (event: PageTransitionEvent) => {
+    if (!event.persisted || stolen.signal.aborted) return; // an unload: the browser releases it anyway
+    stolen.abort(
+      new DOMException(
+        `The lock ${JSON.stringify(name)} was released because the page entered the back/forward cache`,
+        "AbortError",
+      ),
+    );
+    release();
+  };
   return resource(
     (enter) => {
       const locks = _api("navigator.locks (the Web Locks API)", globalThis.navigator?.locks);
@@ -47,6 +59,7 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
         let granted = false;
         held = locks.request(name, request, (lock) => {
           granted = true;
+          if (lock) globalThis.addEventListener?.("pagehide", onPageHide);
           resolve({ lock, signal: stolen.signal });
           return new Promise<void>((done) => (release = done));
         });
@@ -54,6 +67,7 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
       });
     },
     async (_held, failure) => {
+      globalThis.removeEventListener?.("pagehide", onPageHide);
       release();
       await held.catch((error: unknown) => {
         if (!failure)
@@ -62,6 +76,14 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
             { cause: error },
           );
       });
+      const reason = stolen.signal.reason as unknown;
+      if (!failure && reason instanceof DOMException)
+        throw new Error(
+          `${reason.message} while held, so the block did not run exclusively. Watch the block's signal to stop early.`,
+          {
+            cause: reason,
+          },
+        );
     },
     "webLock",
   );

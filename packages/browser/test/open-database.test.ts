@@ -1,5 +1,5 @@
 import { asyncWith } from "@asyncwith/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openDatabase, transaction } from "../src/index.ts";
 import { bank, freshName } from "./idb.ts";
 
@@ -54,7 +54,7 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
   it("calls blocked while an older connection stays open", async () => {
     const name = freshName();
     const seen: unknown[] = [];
-    await asyncWith(openDatabase(name, 1), async (old) => {
+    await asyncWith(openDatabase(name, 1, { versionchange: "keep" }), async (old) => {
       const upgrading = asyncWith(
         openDatabase(name, 2, { blocked: (from, to) => (seen.push([from, to]), old.close()) }),
         (db) => db.version,
@@ -69,7 +69,7 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     const controller = new AbortController();
     const reason = new Error("the caller gave up");
     let upgraded = false;
-    await asyncWith(openDatabase(name, 1), async (old) => {
+    await asyncWith(openDatabase(name, 1, { versionchange: "keep" }), async (old) => {
       let isBlocked!: () => void;
       const blocked = { promise: new Promise<void>((resolve) => (isBlocked = resolve)), resolve: () => isBlocked() };
       const upgrading = asyncWith(
@@ -84,5 +84,56 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     });
     const [version] = await asyncWith(openDatabase(name), (db) => [db.version]);
     expect([version, upgraded]).toEqual([1, false]);
+  });
+
+  it("by default gives way to another connection's upgrade: it closes, and a later transaction says why", async () => {
+    const name = freshName();
+    const store = { upgrade: (db: IDBDatabase) => void db.createObjectStore("s") };
+    await asyncWith(openDatabase(name, 1, store), async (old) => {
+      // Before: this upgrade stayed blocked for as long as the block held version 1 open.
+      const version = await asyncWith(openDatabase(name, 2), (db) => db.version);
+      expect(version).toBe(2);
+      await expect(asyncWith(transaction(old, "s"), () => "never")).rejects.toMatchObject({
+        name: "AbortError",
+        message: `The database ${JSON.stringify(name)} was closed because another tab or connection wants to upgrade it to version 2. Reopen it (after a reload, for new code), or pass { versionchange: "keep" } to openDatabase() to keep it open.`,
+      });
+    });
+  });
+
+  it("a blocked open without a blocked callback warns once, and gives up after its timeout", async () => {
+    const name = freshName();
+    const warned = vi.spyOn(console, "warn").mockImplementation(() => {});
+    await asyncWith(openDatabase(name, 1, { versionchange: "keep" }), async () => {
+      const upgrading = asyncWith(openDatabase(name, 2, { timeout: 50 }), () => "never");
+      await expect(upgrading).rejects.toMatchObject({
+        name: "TimeoutError",
+        message: `openDatabase(${JSON.stringify(name)}) was still blocked after 50 ms (another tab or connection keeps an older version open), so it gave up.`,
+      });
+    });
+    expect(warned.mock.calls).toEqual([
+      [
+        `[asyncwith] openDatabase(${JSON.stringify(name)}, 2) is blocked: another tab or connection keeps version 1 open. It waits until they close; pass { blocked } to tell the user, or { timeout } to give up.`,
+      ],
+    ]);
+    warned.mockRestore();
+    expect(await asyncWith(openDatabase(name), (db) => db.version)).toBe(1); // the upgrade was undone
+  });
+
+  it("gives up with options.signal, even one aborted before the open", async () => {
+    const name = freshName();
+    const reason = new Error("not any more");
+    await expect(asyncWith(openDatabase(name, 1, { signal: AbortSignal.abort(reason) }), () => 1)).rejects.toBe(reason);
+  });
+
+  it("refuses options it cannot use, saying what it got", () => {
+    expect(() => openDatabase("x", 1, { versionchange: "wait" as never })).toThrow(
+      'Expected openDatabase() options.versionchange to be "close" or "keep", got "wait"',
+    );
+    expect(() => openDatabase("x", 1, { timeout: -1 })).toThrow(
+      "Expected openDatabase() options.timeout to be a positive number of milliseconds, got -1",
+    );
+    expect(() => openDatabase("x", 1, { signal: {} as never })).toThrow(
+      "Expected openDatabase() options.signal to be an AbortSignal, got an object",
+    );
   });
 });

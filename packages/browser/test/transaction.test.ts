@@ -1,5 +1,5 @@
 import { asyncWith, SuppressedError } from "@asyncwith/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { EarlyCommitError, openDatabase, transaction } from "../src/index.ts";
 import { type Account, bank, freshName, seed, snapshot } from "./idb.ts";
 
@@ -160,5 +160,89 @@ describe("transaction (real IndexedDB in Chromium)", () => {
     expect(() => transaction({} as never, "s")).toThrow(
       "Expected transaction() to be given an open IDBDatabase (from openDatabase), got an object",
     );
+  });
+
+  describe("waitFor is bounded", () => {
+    const never = () => new Promise<never>(() => {});
+
+    it("gives up after its timeout: the transaction aborts, nothing of the block is kept, other writers go on", async () => {
+      await asyncWith(bank(), async (db) => {
+        const result = asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
+          await tx.objectStore("accounts").put({ id: "ida", balance: 1 });
+          await tx.waitFor(never(), { timeout: 30 }); // before: kept the transaction alive forever
+        });
+        await expect(result).rejects.toMatchObject({
+          name: "TimeoutError",
+          message:
+            "tx.waitFor() waited 30 ms for work that did not settle, so the transaction was aborted and nothing of the block is kept. Pass { timeout } for longer work, or do it before or after the transaction.",
+        });
+        await seed(db); // a readwrite transaction on the same store is no longer starved
+        expect((await snapshot(db)).accounts.map((a) => a.id)).toEqual(["alice", "bob"]);
+      });
+    });
+
+    it("is bounded by default: 60 s", async () => {
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+      try {
+        await asyncWith(bank(), async (db) => {
+          let outcome = "pending";
+          let called!: () => void;
+          const waiting = new Promise<void>((resolve) => (called = resolve));
+          const result = asyncWith(transaction(db, "accounts", "readwrite"), (tx) => {
+            const work = tx.waitFor(never());
+            called();
+            return work;
+          });
+          result.catch((e: DOMException) => (outcome = e.name));
+          await waiting; // its timer exists now
+          vi.advanceTimersByTime(59_999);
+          await asyncWith(transaction(db, "log"), (tx) => tx.objectStore("log").count()); // real round trips meanwhile
+          expect(outcome).toBe("pending");
+          vi.advanceTimersByTime(1);
+          await expect(result).rejects.toMatchObject({ name: "TimeoutError" });
+        });
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("gives up with its signal, with the signal's reason", async () => {
+      await asyncWith(bank(), async (db) => {
+        const controller = new AbortController();
+        const reason = new Error("the user navigated away");
+        const result = asyncWith(transaction(db, "accounts", "readwrite"), async (tx) => {
+          await tx.objectStore("accounts").put({ id: "jay", balance: 1 });
+          const waiting = tx.waitFor(never(), { signal: controller.signal });
+          controller.abort(reason);
+          await waiting;
+        });
+        await expect(result).rejects.toBe(reason);
+        expect((await snapshot(db)).accounts).toEqual([]);
+      });
+    });
+
+    it("a waitFor left pending when the block throws leaves no unhandled rejection", async () => {
+      // The setup fails any test that leaves one: before, each of these gave an unhandled AbortError.
+      await asyncWith(bank(), async (db) => {
+        const error = new Error("block failed");
+        for (let i = 0; i < 5; i++) {
+          const result = asyncWith(transaction(db, "accounts", "readwrite"), (tx) => {
+            void tx.waitFor(never());
+            throw error;
+          });
+          await expect(result).rejects.toBe(error);
+        }
+      });
+    });
+
+    it("refuses a timeout that is not a positive number", async () => {
+      await asyncWith(bank(), (db) =>
+        asyncWith(transaction(db, "accounts"), (tx) => {
+          expect(() => tx.waitFor(Promise.resolve(1), { timeout: 0 })).toThrow(
+            "Expected tx.waitFor() options.timeout to be a positive number of milliseconds (or Infinity), got 0",
+          );
+        }),
+      );
+    });
   });
 });

@@ -40,6 +40,18 @@ describe("types", () => {
     expectTypeOf(tx.value.objectStore("s").getAll()).toEqualTypeOf<Promise<any[]>>();
   });
 
+  it("types waitFor's and openDatabase's bounds", async () => {
+    await asyncWith(transaction(db, "s", "readwrite"), async (tx) => {
+      const n = await tx.waitFor(Promise.resolve(1), { timeout: 5_000, signal: AbortSignal.timeout(1) });
+      expectTypeOf(n).toEqualTypeOf<number>();
+      // @ts-expect-error a timeout is a number of milliseconds
+      void tx.waitFor(Promise.resolve(1), { timeout: "5s" });
+    });
+    openDatabase("app", 2, { versionchange: "keep", timeout: 1_000, signal: new AbortController().signal });
+    // @ts-expect-error "close" or "keep"
+    openDatabase("app", 2, { versionchange: "wait" });
+  });
+
   it("rejects wrong arguments at compile time", () => {
     // @ts-expect-error mode must be exclusive or shared
     webLock("x", { mode: "shard" });

@@ -126,4 +126,33 @@ describe("webLock (real navigator.locks in Chromium)", () => {
       "Expected a fresh webLock() manager, got one already entered",
     );
   });
+
+  it("gives the lock up when the page enters the back/forward cache: the waiter enters, the block's signal aborts, its exit says so", async () => {
+    const name = unique();
+    let waiterIn!: () => void;
+    const waiterEntered = new Promise<void>((resolve) => (waiterIn = resolve));
+    const holder = asyncWith(webLock(name), async ({ signal }) => {
+      const waiter = asyncWith(webLock(name), () => waiterIn());
+      // What the browser dispatches when the page goes into the bfcache (Playwright turns the
+      // cache off; the event is the browser's signal either way).
+      dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+      await waiterEntered; // before: blocked for as long as the page slept in the cache
+      expect(signal.reason).toMatchObject({
+        name: "AbortError",
+        message: `The lock ${JSON.stringify(name)} was released because the page entered the back/forward cache`,
+      });
+      await waiter;
+    });
+    await expect(holder).rejects.toThrow(
+      `The lock ${JSON.stringify(name)} was released because the page entered the back/forward cache while held, so the block did not run exclusively.`,
+    );
+  });
+
+  it("keeps the lock on a pagehide that is an unload (not persisted): the browser releases it then", async () => {
+    const name = unique();
+    await asyncWith(webLock(name), async ({ signal }) => {
+      dispatchEvent(new PageTransitionEvent("pagehide", { persisted: false }));
+      expect([signal.aborted, await heldNames()]).toEqual([false, expect.arrayContaining([name])]);
+    });
+  });
 });
