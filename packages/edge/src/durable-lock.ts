@@ -114,6 +114,12 @@ type _Holder = { token: string; expiresAt: number };
  * export { DurableLock } from "@asyncwith/edge";
  */
 export class DurableLock {
+  /**
+   * The brand `@cloudflare/workers-types` asks of a Durable Object class (`Rpc.DurableObjectBranded`),
+   * so that `wrangler types`' `DurableObjectNamespace<DurableLock>` type-checks. A type only: no
+   * runtime field, and no dependency on `cloudflare:workers` to extend its `DurableObject`.
+   */
+  declare readonly __DURABLE_OBJECT_BRAND: never;
   #state: _State;
   #holder: _Holder | undefined;
   #waiters: Array<{ token: string; wake: () => void }> = [];

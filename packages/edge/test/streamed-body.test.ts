@@ -134,7 +134,7 @@ describe("requestScope.exitAfterBody", () => {
       return scope.exitAfterBody(new Response(rows.body));
     });
     expect(events).toEqual([]);
-    expect(await response.text()).toBe("1;2;");
+    expect(await response!.text()).toBe("1;2;");
     await waitOnExecutionContext(ctx);
     expect(events).toEqual(["chunk 1 (open)", "chunk 2 (open)", "closed"]);
   });

@@ -6,7 +6,9 @@ import { describe, expectTypeOf, it } from "vitest";
 import {
   type D1BatchCollector,
   d1Batch,
+  DurableLock,
   durableLock,
+  type LockNamespace,
   durableTransaction,
   type HeldDurableLock,
   type RequestScope,
@@ -58,6 +60,11 @@ describe("types, against @cloudflare/workers-types", () => {
         onStreamError(c, (_e, s) => s.close()),
       ),
     );
+  });
+
+  it("DurableLock is a branded Durable Object: wrangler types' DurableObjectNamespace<DurableLock> accepts it", () => {
+    type Locks = DurableObjectNamespace<DurableLock>; // what `wrangler types` writes for the binding
+    expectTypeOf<Locks>().toMatchTypeOf<LockNamespace>();
   });
 
   it("rejects wrong arguments at compile time", () => {
