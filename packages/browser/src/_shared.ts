@@ -17,3 +17,6 @@ export function _api<T>(name: string, value: T | undefined): T {
  * with the reason: transaction() gives that reason instead of IndexedDB's bare InvalidStateError.
  */
 export const _closedBy = new WeakMap<IDBDatabase, DOMException>();
+
+/** The transaction() blocks running on each connection: openDatabase stops them when it gives way. */
+export const _running = new WeakMap<IDBDatabase, Set<(reason: DOMException) => void>>();

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
-import { _api, _closedBy } from "./_shared.js";
+import { _api, _closedBy, _running } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
 export type NotAPromise =
@@ -21,9 +21,9 @@ export interface OpenDatabaseOptions {
   blocked?(currentVersion: number, requestedVersion: number | null): void;
   /**
    * When another tab or connection upgrades or deletes the database: `"close"` (default, as Dexie)
-   * closes this connection so theirs can go on — its running transactions finish, and a later
-   * `transaction()` on it throws an `AbortError` that says why; `"keep"` leaves it open (the other
-   * side stays blocked until this block ends).
+   * closes this connection so theirs can go on — its running `transaction()` blocks are aborted
+   * (rolled back; their exit throws an `AbortError` that says why, as does a later `transaction()`
+   * on it); `"keep"` leaves it open (the other side stays blocked until this block ends).
    */
   versionchange?: "close" | "keep";
   /** Gives up waiting (a blocked upgrade): the enter rejects with `signal.reason`. */
@@ -140,7 +140,10 @@ function _closeOnVersionChange(name: string, db: IDBDatabase): void {
   db.addEventListener("versionchange", (event) => {
     const to = event.newVersion === null ? "delete it" : `upgrade it to version ${event.newVersion}`;
     const reason = `The database ${JSON.stringify(name)} was closed because another tab or connection wants to ${to}. Reopen it (after a reload, for new code), or pass { versionchange: "keep" } to openDatabase() to keep it open.`;
-    _closedBy.set(db, new DOMException(reason, "AbortError"));
+    const closed = new DOMException(reason, "AbortError");
+    _closedBy.set(db, closed);
+    // Stopped, not waited for: a block held open (a waitFor, a slow loop) would hold the upgrade too.
+    for (const stop of _running.get(db) ?? []) stop(closed);
     db.close();
   });
 }

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
-import { _closedBy } from "./_shared.js";
+import { _closedBy, _running } from "./_shared.js";
 import { _waitFor, type WaitForOptions } from "./_wait-for.js";
 
 /** `T` with every method that returns an `IDBRequest<R>` returning `Promise<R>` instead (stores and indexes too). */
@@ -76,12 +76,15 @@ export function transaction(
   let state: "active" | "complete" | "abort" = "active";
   let settled: Promise<unknown>;
   let failedRequest = false;
+  let closedBy: DOMException | undefined; // openDatabase gave the connection up to another tab's upgrade
+  const stop = (reason: DOMException) => ((closedBy = reason), _try(() => tx.abort()));
   const early = (what: string) => mode !== "readonly" && state === "complete" && _earlyCommit(what);
   return resource(
     () => {
       const closed = _closedBy.get(db);
       if (closed) throw closed;
       tx = db.transaction(stores, mode, options);
+      _running.get(db)?.add(stop) ?? _running.set(db, new Set([stop]));
       settled = new Promise((resolve) => {
         tx.oncomplete = () => resolve((state = "complete"));
         tx.onabort = () => resolve((state = "abort"));
@@ -91,9 +94,11 @@ export function transaction(
     async (_tx, failure) => {
       // abort() and commit() throw once the transaction is committing or finished: that is how the
       // exit learns that IndexedDB already ended it, before the complete/abort event arrives.
+      _running.get(db)?.delete(stop);
       if (failure) {
         if (_try(() => tx.abort())) return settled;
         await settled;
+        if (closedBy) throw suppressed(closedBy, failure.error);
         const error = early("could not be rolled back");
         if (error) throw suppressed(error, failure.error);
         return;
@@ -101,7 +106,8 @@ export function transaction(
       // A failed request aborts the transaction (IndexedDB's rule), even if the block caught it.
       const ended = failedRequest || !_try(() => tx.commit?.());
       await settled;
-      if (state === "abort") throw tx.error ?? new DOMException("The transaction was aborted.", "AbortError");
+      if (state === "abort")
+        throw closedBy ?? tx.error ?? new DOMException("The transaction was aborted.", "AbortError");
       const error = ended && early("is committed");
       if (error) throw error;
     },

@@ -1,4 +1,4 @@
-import { asyncWith } from "@asyncwith/core";
+import { asyncWith, SuppressedError } from "@asyncwith/core";
 import { describe, expect, it, vi } from "vitest";
 import { openDatabase, transaction } from "../src/index.ts";
 import { bank, freshName } from "./idb.ts";
@@ -97,6 +97,34 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
         name: "AbortError",
         message: `The database ${JSON.stringify(name)} was closed because another tab or connection wants to upgrade it to version 2. Reopen it (after a reload, for new code), or pass { versionchange: "keep" } to openDatabase() to keep it open.`,
       });
+    });
+  });
+
+  it("giving way aborts the transaction blocks running on the connection, with the reason", async () => {
+    const name = freshName();
+    const store = { upgrade: (db: IDBDatabase) => void db.createObjectStore("s") };
+    await asyncWith(openDatabase(name, 1, store), async (old) => {
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const block = asyncWith(transaction(old, "s", "readwrite"), async (tx) => {
+        await tx.objectStore("s").put("written", "k");
+        started();
+        await tx.waitFor(new Promise(() => {})); // a block that would hold the connection for 60 s
+      });
+      const outcome = block.catch((e: unknown) => e); // it fails while the upgrade below goes on
+      await running;
+      // Before: the upgrade waited for that transaction, which waited for its waitFor's bound.
+      const kept = await asyncWith(openDatabase(name, 2), (db) =>
+        asyncWith(transaction(db, "s"), (tx) => tx.objectStore("s").count()),
+      );
+      expect(kept).toBe(0); // rolled back
+      const error = (await outcome) as SuppressedError;
+      expect(error).toBeInstanceOf(SuppressedError);
+      expect([(error.error as DOMException).name, (error.error as DOMException).message]).toEqual([
+        "AbortError",
+        expect.stringContaining("was closed because another tab or connection wants to upgrade it to version 2"),
+      ]);
+      expect((error.suppressed as DOMException).name).toBe("AbortError"); // what the block's waitFor saw
     });
   });
 
