@@ -93,7 +93,7 @@ describe.each(extracted.map((r) => [r.readme, r] as const))("%s README, installe
     }, 120_000);
   }
 
-  const browserExamples = entry.examples.filter((e) => e.runtime === "browser");
+  const browserExamples = entry.examples.filter((e) => e.runtime === "browser" && e.runs);
   if (browserExamples.length) {
     describe("in Chromium", () => {
       let chromium: Awaited<ReturnType<typeof openChromium>> | undefined;
@@ -107,7 +107,7 @@ describe.each(extracted.map((r) => [r.readme, r] as const))("%s README, installe
     });
   }
 
-  for (const example of entry.examples.filter((e) => e.runtime === "workerd")) {
+  for (const example of entry.examples.filter((e) => e.runtime === "workerd" && e.runs)) {
     it(`${example.name} runs in workerd`, async () => {
       const { got, expected } = await runInWorkerd(project, example.name, bundle(project, example.name, "workerd"));
       expect(got).toEqual(expected);

@@ -65,11 +65,12 @@ export interface _Attempt {
 
 /** Waits for the lock (or fails at once with `wait: false`); resolves to the epoch now held. */
 export async function _acquire(dir: string, { stale, wait, retry, signal }: _Attempt): Promise<number> {
+  const watch: { seen?: _Watch } = {};
   for (;;) {
     signal?.throwIfAborted();
     const view = await _look(dir, stale);
     if (view) {
-      const why = view.free ? undefined : _staleness(dir, view, stale);
+      const why = view.free ? undefined : _staleness(view, stale, watch, retry);
       if (view.free || why !== undefined) {
         const takeover = why === undefined ? undefined : { from: _who(view.holder), why };
         const token = randomBytes(12).toString("hex");
@@ -149,7 +150,7 @@ async function _unmarked(dir: string, names: string[], stale: number): Promise<u
  * elsewhere — another host or container, or another thread of this process — is judged by its
  * heartbeat, against the larger of its `stale` and ours.
  */
-function _staleness(dir: string, view: _View, stale: number): string | undefined {
+function _staleness(view: _View, stale: number, watch: { seen?: _Watch }, retry: number): string | undefined {
   const holder = view.holder;
   if (holder && _samePidSpace(holder)) {
     const mine = holder.pid === process.pid && holder.thread === threadId && holder.token !== undefined;
@@ -160,8 +161,41 @@ function _staleness(dir: string, view: _View, stale: number): string | undefined
         : `its holder, pid ${holder.pid}, is no longer running on this host`;
   }
   const limit = Math.max(stale, typeof holder?.stale === "number" ? holder.stale : 0);
-  const age = Math.round(Date.now() - view.beat);
+  const now = Date.now();
+  const seen = _watched(watch, view, now, Math.max(limit / 2, retry * 2));
+  // Another thread of this process was frozen with us whenever we were: only silence we watched counts.
+  if (seen.own || (holder?.pid === process.pid && _samePidSpace(holder))) {
+    const watched = now - seen.since;
+    return watched > limit
+      ? `its holder's heartbeat stood still for the ${watched} ms this waiter watched it (stale after ${limit} ms)`
+      : undefined;
+  }
+  const age = Math.round(now - view.beat);
   return age > limit ? `its holder's heartbeat was ${age} ms old (stale after ${limit} ms)` : undefined;
+}
+
+/**
+ * A waiter's own watch of one heartbeat. The age of `held.N`'s mtime can lie: a process frozen
+ * whole (SIGSTOP, a suspended machine) resumes seeing every heartbeat as old as the freeze, before
+ * the holder — maybe one of its own threads — had a turn to beat. So a waiter that stopped looking
+ * for longer than `gap` (it was frozen, or its event loop was) counts from its next look instead.
+ */
+interface _Watch {
+  epoch: number;
+  beat: number;
+  since: number;
+  last: number;
+  /** Counting from our own look, not from the mtime: we had a gap. */
+  own: boolean;
+}
+
+function _watched(watch: { seen?: _Watch }, view: _View, now: number, gap: number): _Watch {
+  const seen = watch.seen;
+  if (!seen || seen.epoch !== view.epoch || seen.beat !== view.beat)
+    return (watch.seen = { epoch: view.epoch, beat: view.beat, since: now, last: now, own: false });
+  if (now - seen.last > gap) Object.assign(seen, { since: now, own: true });
+  seen.last = now;
+  return seen;
 }
 
 /** Creates `held.N` with our record in one step; false if another process created it first. */

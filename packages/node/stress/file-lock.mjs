@@ -3,7 +3,8 @@
 // holds the lock, `kills` times, at random moments, and freezes it (SIGSTOP for longer than the
 // shortest `stale`, then SIGCONT) `freezes` times. A killed worker is replaced and carries on. The
 // workers mix what can differ between holders: half lock with the shortest `stale` (2,000 ms), half
-// with the default; every other one loads the package's CJS build instead of its ESM one.
+// with the default; every other one loads the package's CJS build instead of its ESM one; every
+// third one races a worker thread of its own for the lock (one pid, two holders).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,7 +33,7 @@ export async function stress({ workers = 6, increments = 100, kills = 15, freeze
   const start = (slot, generation) => {
     const left = increments - reported(slot);
     if (left <= 0) return Promise.resolve();
-    const mix = [slot % 2 ? "2000" : "10000", slot % 4 < 2 ? "esm" : "cjs"];
+    const mix = [slot % 2 ? "2000" : "10000", slot % 4 < 2 ? "esm" : "cjs", slot % 3 ? "" : "threads"];
     const child = spawn(process.execPath, [worker, dir, `${slot}.${generation}`, String(left), ...mix], {
       stdio: ["ignore", "pipe", "inherit"],
     });

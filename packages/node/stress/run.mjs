@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm stress`: 20 runs of the fileLock stress (6 processes × 100 increments, ~15 SIGKILLs and 2
-// freezes of the holder per run, holders with mixed stale and both builds). Prints each run and writes the table into this package's README, between
+// freezes of the holder per run, holders with mixed stale, both builds and worker threads). Prints each run and writes the table into this package's README, between
 // <!-- stress:start --> and <!-- stress:end -->. Exits non-zero if any run broke the lock.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";

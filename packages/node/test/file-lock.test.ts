@@ -384,7 +384,7 @@ describe("fileLock", () => {
     expect(lockHeld(`${file}.lock`)).toBe(false);
   });
 
-  it("never two holders, with holders SIGKILLed and frozen at random, mixed stale, both builds (the short form of `pnpm stress`)", async () => {
+  it("never two holders, with holders SIGKILLed and frozen at random, mixed stale, both builds, worker threads (the short form of `pnpm stress`)", async () => {
     const result = await stress({ workers: 4, increments: 40, kills: 6, freezes: 1 });
     expect(result).toMatchObject({ ok: true, overlaps: 0, missing: 0, doubled: 0, failures: 0 });
     expect(result.kills).toBeGreaterThan(0);
