@@ -49,7 +49,9 @@ export function _bindBody(response: Response, owner: BodyOwner): [Response, cutO
   const cutOff = (error: unknown) => {
     finishing ??= Promise.resolve({ error });
     reader.cancel(error).catch(() => {});
-    controls.error(error);
+    try {
+      controls.error(error);
+    } catch {} // already read to its end inside the block: nothing left to cut
   };
   return [new Response(body, response), cutOff];
 }

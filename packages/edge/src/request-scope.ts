@@ -67,7 +67,14 @@ export class RequestScope extends AsyncExitStack {
 
   #owner(body: BoundBody): BodyOwner {
     return {
-      finish: (failure) => (body.ended.resolve(failure), body.exited.promise),
+      // A body read to its end inside the block (a tee, a test) cannot wait for exits that wait for
+      // the block: it ends now, and the exits run at the block's end as usual.
+      finish: (failure) => {
+        body.ended.resolve(failure);
+        if (body.waiting) return body.exited.promise;
+        body.early = true;
+        return Promise.resolve(undefined);
+      },
       disconnected: (reason) => this.#aborter.abort(reason),
     };
   }
@@ -110,7 +117,7 @@ export class RequestScope extends AsyncExitStack {
    */
   #afterBody(): boolean {
     const body = this.#body;
-    if (!body || this.disposed) return false;
+    if (!body || body.early || this.disposed) return false;
     if (body.waiting) return true; // already handed over to the body's end
     body.waiting = true;
     const closing = body.ended.promise.then((failure) =>
@@ -157,6 +164,8 @@ interface BoundBody {
   ended: Deferred<Failure | undefined>;
   exited: Deferred<Failure | undefined>;
   waiting: boolean;
+  /** Read to its end inside the block: the exits run at the block's end, as without a body. */
+  early?: boolean;
   cutOff(error: unknown): void;
 }
 

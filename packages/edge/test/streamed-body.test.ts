@@ -155,6 +155,22 @@ describe("requestScope.exitAfterBody", () => {
     await expect(bound.text()).rejects.toBe(error);
   });
 
+  it("a body read to its end inside the block neither deadlocks nor delays the exits past the block", async () => {
+    const events: string[] = [];
+    const result = await asyncWith(requestScope(createExecutionContext()), async (scope) => {
+      scope.defer(() => void events.push("exit"));
+      return scope.exitAfterBody(new Response("all of it")).text(); // hung before: it waited for the exits
+    });
+    expect([result, events]).toEqual(["all of it", ["exit"]]); // the exits ran before asyncWith resolved
+    const error = new Error("failed after reading");
+    await expect(
+      asyncWith(requestScope(createExecutionContext()), async (scope) => {
+        expect(await scope.exitAfterBody(new Response("all of it")).text()).toBe("all of it");
+        throw error;
+      }),
+    ).rejects.toBe(error);
+  });
+
   it("refuses a second response, a non-Response and an exited scope, saying so", async () => {
     const scope = requestScope(createExecutionContext());
     await asyncWith(scope, () => {
