@@ -67,7 +67,9 @@ it("a held lock whose session is terminated: its signal aborts with ELOCKLOST, t
   const admin = await client();
   let seen: unknown;
   const block = asyncWith(advisoryLock(p, 77n), async ({ client: c, signal }) => {
-    await admin.query("select pg_terminate_backend($1)", [await pidOf(c)]); // no query of the block runs meanwhile
+    // With a timeout it returns once the backend is gone, its locks released (without, the check
+    // below raced the backend's exit, and lost once in CI). No query of the block runs meanwhile.
+    await admin.query("select pg_terminate_backend($1, 10000)", [await pidOf(c)]);
     if (!signal.aborted) await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
     seen = signal.reason;
     return "finished as if nothing happened";
