@@ -46,7 +46,7 @@ export const sizes = [
     label: "@asyncwith/edge (and /hono), beyond core",
     exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
     external: ["@asyncwith/core", "hono"],
-    budget: 3200, // + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~950 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
+    budget: 3250, // + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
   },
   {
     label: "@asyncwith/node, beyond core",

@@ -45,6 +45,7 @@ export function onStreamError<S>(
   c: Context,
   then?: (error: Error, stream: S) => unknown,
 ): (error: Error, stream: S) => Promise<void> {
+  _streamFailures.set(c, undefined); // the handler opted in: the middleware watches this body's end
   return async (error, stream) => {
     try {
       await then?.(error, stream);
@@ -54,12 +55,12 @@ export function onStreamError<S>(
   };
 }
 
-const _streamFailures = new WeakMap<Context, Failure>();
+const _streamFailures = new WeakMap<Context, Failure | undefined>();
 
-/** c.res whose body, at its end, fails with what `onStreamError` recorded, if anything. */
+/** c.res whose body, at its end, fails with what `onStreamError` recorded (only where it was used). */
 function _failingAtEnd(c: Context): Response {
   const response = c.res;
-  if (response.body === null) return response;
+  if (response.body === null || !_streamFailures.has(c)) return response;
   const failAtEnd = new TransformStream<Uint8Array, Uint8Array>({
     flush(controller) {
       const failure = _streamFailures.get(c);

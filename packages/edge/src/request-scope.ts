@@ -54,9 +54,9 @@ export class RequestScope extends AsyncExitStack {
    * });
    */
   exitAfterBody(response: Response): Response {
-    if (this.disposed) throw new ReferenceError("Expected a live request scope, got one that has exited");
+    if (this.disposed || this.#body?.waiting)
+      throw new ReferenceError("Expected a live request scope, got one that has exited");
     if (!(response instanceof Response)) throw expected("exitAfterBody() to be given a Response", response);
-    if (this.#body?.waiting) throw new ReferenceError("Expected a live request scope, got one that has exited");
     if (this.#body) throw new TypeError("Expected one exitAfterBody() per scope, got a second response to bind");
     if (response.body === null) return response; // nothing will be streamed: the exits run at the block's end
     const body: BoundBody = (this.#body = { ended: deferred(), exited: deferred(), waiting: false, cutOff() {} });

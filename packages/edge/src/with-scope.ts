@@ -40,7 +40,7 @@ export function withScope<Env = unknown, Ctx extends ExecutionContextLike = Exec
         return scope.exitAfterBody(response);
       });
       if (response) return response;
-      throw new Error("An exit suppressed the handler's error, which left no Response to answer with");
+      throw new Error("An exit suppressed the handler's error: no Response to answer with");
     } catch (error) {
       if (options.rethrow) throw error;
       console.error(`[asyncwith] ${request.method} ${request.url} failed:`, error);
