@@ -14,7 +14,7 @@ export interface WaitForOptions {
 }
 
 /** The default bound of `tx.waitFor()`, in milliseconds. */
-export const WAIT_FOR_TIMEOUT = 60_000;
+const WAIT_FOR_TIMEOUT = 60_000;
 
 /**
  * Keeps `tx` alive with one small read at a time until `work` settles, then settles from inside a

@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _api, _closedBy, _running } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
@@ -124,15 +124,12 @@ function _giveUpSignal(
   { signal, timeout }: OpenDatabaseOptions,
   entered?: AbortSignal,
 ): [AbortSignal | undefined, clearTimer: () => void] {
-  const signals = [signal, entered].filter((s): s is AbortSignal => s !== undefined);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeout !== undefined && timeout !== Infinity) {
-    const expiry = new AbortController();
-    const reason = `openDatabase(${JSON.stringify(name)}) was still blocked after ${timeout} ms (another tab or connection keeps an older version open), so it gave up.`;
-    timer = setTimeout(() => expiry.abort(new DOMException(reason, "TimeoutError")), timeout);
-    signals.push(expiry.signal);
-  }
-  return [signals.length > 1 ? AbortSignal.any(signals) : signals[0], () => clearTimeout(timer)];
+  const given = eitherSignal(signal, entered);
+  if (timeout === undefined || timeout === Infinity) return [given, () => {}];
+  const expiry = new AbortController();
+  const reason = `openDatabase(${JSON.stringify(name)}) was still blocked after ${timeout} ms (another tab or connection keeps an older version open), so it gave up.`;
+  const timer = setTimeout(() => expiry.abort(new DOMException(reason, "TimeoutError")), timeout);
+  return [eitherSignal(given, expiry.signal), () => clearTimeout(timer)];
 }
 
 /** Dexie's default: give way to another connection's upgrade or delete, and say why afterwards. */

@@ -36,16 +36,16 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController(); // stolen, or given up for the back/forward cache
+  let cachedAway: DOMException | undefined;
   // A page entering the bfcache keeps running nothing but keeps its locks: give this one up, so a
   // waiting tab is not blocked by a page nobody looks at, and tell the block it lost it.
   const onPageHide = (event: PageTransitionEvent) => {
     if (!event.persisted || stolen.signal.aborted) return; // an unload: the browser releases it anyway
-    stolen.abort(
-      new DOMException(
-        `The lock ${JSON.stringify(name)} was released because the page entered the back/forward cache`,
-        "AbortError",
-      ),
+    cachedAway = new DOMException(
+      `The lock ${JSON.stringify(name)} was released because the page entered the back/forward cache`,
+      "AbortError",
     );
+    stolen.abort(cachedAway);
     release();
   };
   return resource(
@@ -76,13 +76,10 @@ export function webLock(name: string, options: WebLockOptions = {}): AsyncContex
             { cause: error },
           );
       });
-      const reason = stolen.signal.reason as unknown;
-      if (!failure && reason instanceof DOMException)
+      if (cachedAway && !failure)
         throw new Error(
-          `${reason.message} while held, so the block did not run exclusively. Watch the block's signal to stop early.`,
-          {
-            cause: reason,
-          },
+          `${cachedAway.message} while held, so the block did not run exclusively. Watch the block's signal to stop early.`,
+          { cause: cachedAway },
         );
     },
     "webLock",
