@@ -34,7 +34,7 @@ export const sizes = [
     label: "@asyncwith/postgres, beyond core",
     exports: { [dist("postgres")]: "*" },
     external: ["@asyncwith/core"],
-    budget: 5000, // + the airtight boundary (#22): fair cancellable waits, validated options, timeout/signal that cancel on the server, retryOnConflict, savepoints that cannot outlive their transaction, clean pooled sessions, locks that know when they are lost, a COMMIT of unknown outcome — most of it the text of errors that say what happened and how to fix it; + the enter's signal honoured while a pool has no spare connection (#21); + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost); + retryInterval checked, one abort listener per polling wait
+    budget: 5100, // + a server statement_timeout that fires before the timer is the same TimeoutError (#22); + the airtight boundary (#22): fair cancellable waits, validated options, timeout/signal that cancel on the server, retryOnConflict, savepoints that cannot outlive their transaction, clean pooled sessions, locks that know when they are lost, a COMMIT of unknown outcome — most of it the text of errors that say what happened and how to fix it; + the enter's signal honoured while a pool has no spare connection (#21); + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost); + retryInterval checked, one abort listener per polling wait
   },
   {
     label: "@asyncwith/otel, beyond core",

@@ -7,6 +7,11 @@ import type { Queryable } from "./_shared.js";
 export interface _Deadline {
   readonly signal: AbortSignal;
   stop(): void;
+  /**
+   * Expires now if the timeout has passed: the server's `statement_timeout` (the same bound, set
+   * by `transaction()`) fired before our timer. A shorter one the block set itself changes nothing.
+   */
+  expireIfDue(): void;
 }
 
 /** Validates `timeout` (ms) and `signal`; undefined when neither is given. */
@@ -19,24 +24,22 @@ export function _deadline(timeout: unknown, signal: unknown, what: string): (() 
   return () => {
     const controller = new AbortController();
     const abort = () => controller.abort((signal as AbortSignal).reason);
-    const timer =
-      timeout === undefined
-        ? undefined
-        : setTimeout(
-            () =>
-              controller.abort(
-                new DOMException(
-                  `Expected the transaction to end within its timeout of ${timeout} ms, got it still running: it was cancelled and rolled back. Raise options.timeout, or do less in one transaction.`,
-                  "TimeoutError",
-                ),
-              ),
-            timeout as number,
-          );
+    const started = performance.now();
+    const expire = () =>
+      timeout !== undefined &&
+      controller.abort(
+        new DOMException(
+          `Expected the transaction to end within its timeout of ${timeout} ms, got it still running: it was cancelled and rolled back. Raise options.timeout, or do less in one transaction.`,
+          "TimeoutError",
+        ),
+      );
+    const timer = timeout === undefined ? undefined : setTimeout(expire, timeout as number);
     (signal as AbortSignal | undefined)?.addEventListener("abort", abort, { once: true });
     if ((signal as AbortSignal | undefined)?.aborted) abort();
     return {
       signal: controller.signal,
       stop: () => (clearTimeout(timer), (signal as AbortSignal | undefined)?.removeEventListener("abort", abort)),
+      expireIfDue: () => void (timeout !== undefined && performance.now() - started >= timeout && expire()),
     };
   };
 }

@@ -221,9 +221,15 @@ async function _run(state: _State, text: string, params?: unknown[]): Promise<Qu
     return await state.client.query(text, params);
   } catch (error) {
     state.failed ??= { error };
+    // The server's statement_timeout is the same bound: when it fires before our timer (a busy
+    // event loop), it is the same timeout, and the block sees the same TimeoutError.
+    if (_isStatementTimeout(error)) state.deadline?.expireIfDue();
     throw signal?.aborted ? signal.reason : error; // a statement cancelled at the deadline fails with the deadline's reason
   }
 }
+
+const _isStatementTimeout = (error: unknown): boolean =>
+  (error as { code?: unknown } | null)?.code === "57014" && /statement timeout/.test(String((error as Error).message));
 
 /** True once this transaction or one enclosing it has ended: its statements would run outside it. */
 function _ended(state: _State): boolean {

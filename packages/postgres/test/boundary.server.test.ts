@@ -145,6 +145,15 @@ it("a COMMIT whose answer never comes says its outcome is unknown (SQLSTATE 0800
   });
 });
 
+it("a statement_timeout the block sets itself, shorter than options.timeout, keeps its own error (not the transaction's TimeoutError)", async () => {
+  const c = await client();
+  const block = asyncWith(transaction(c, { timeout: 60_000 }), async (tx) => {
+    await tx.query("set local statement_timeout = 50");
+    await tx.query("select pg_sleep(30)");
+  });
+  await expect(block).rejects.toMatchObject({ code: "57014", message: expect.stringContaining("statement timeout") });
+});
+
 it("transaction(client, { timeout }): the running statement is cancelled on the server, the transaction rolls back, the block rejects with a TimeoutError", async () => {
   const [c, admin] = [await client(), await client()];
   await c.query("create temp table timed (v int)");
