@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { expected, untilAborted } from "@asyncwith/core/adapter";
 
 /** What `durableLock` sends its requests to: a `DurableLock` object's stub. */
 export interface LockStub {
@@ -61,19 +61,28 @@ export function durableLock(
       const acquiring = post(`acquire?ttl=${ttl}&token=${mine}`).then((r) => r.json() as Promise<_Holder | null>);
       let held: _Holder | null;
       try {
-        held = await (signal ? _untilAbort(acquiring, signal) : acquiring);
+        held = await untilAborted(acquiring, signal);
       } catch (error) {
         if (!signal?.aborted) throw error;
         // Given up while waiting: withdraw the request — or release the lease granted meanwhile.
-        acquiring.catch(() => {});
         await post(`cancel?token=${mine}`);
         throw error;
       }
       token = held!.token;
       return { name, expiresAt: held!.expiresAt };
     },
-    async (_held, failure) => {
-      const response = await post(`release?token=${token}`);
+    async (_held, failure, { signal: deadline } = {}) => {
+      // At an exit deadline (exitWithin) the release stops waiting for the object's answer.
+      const response = await untilAborted(post(`release?token=${token}`), deadline).catch((error) => {
+        if (!deadline?.aborted) throw error;
+        throw Object.assign(
+          new Error(
+            `Expected the durable lock ${JSON.stringify(name)} to be released before the exit deadline, got no answer from its object: it stays held until the release arrives or its lease ends (ttl ${ttl} ms).`,
+            { cause: deadline.reason },
+          ),
+          { code: "ETIMEDOUT" },
+        );
+      });
       if (response.status === 409 && !failure) {
         throw new Error(
           `The durable lock ${JSON.stringify(name)} expired while held (ttl ${ttl} ms): the block did not run exclusively. Raise options.ttl.`,
@@ -82,16 +91,6 @@ export function durableLock(
     },
     "durableLock",
   );
-}
-
-/** `promise`, or a rejection with the signal's reason once it aborts first; no listener stays behind. */
-function _untilAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(signal.reason);
-    if (signal.aborted) return abort();
-    signal.addEventListener("abort", abort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
-  });
 }
 
 interface _State {

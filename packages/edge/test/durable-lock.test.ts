@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { asyncWith } from "@asyncwith/core";
+import { aenter, aexit, asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { durableLock } from "../src/index.ts";
 
@@ -61,6 +61,32 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
     // The withdrawn waiter never held the lock: the next one got it after the holder, with no ttl to wait out.
     expect(order).toEqual(["holder out", "next"]);
     expect(await asyncWith(durableLock(env.LOCKS, name, { ttl: 60_000 }), (held) => held.name)).toBe(name);
+  });
+
+  it("stops waiting for a release at the exit deadline, and says the lock stays held until its lease ends", async () => {
+    const name = unique();
+    // The lock's own object, except that its answer to the release never comes (a stuck connection).
+    const stuck = {
+      idFromName: (n: string) => env.LOCKS.idFromName(n),
+      get: (id: never) => ({
+        fetch: (url: string, init?: RequestInit) =>
+          url.includes("/release") ? new Promise<Response>(() => {}) : env.LOCKS.get(id).fetch(url, init),
+      }),
+    };
+    const manager = durableLock(stuck, name, { ttl: 60_000 });
+    await manager[aenter]();
+    const deadline = new AbortController();
+    const exiting = manager[aexit](undefined, { signal: deadline.signal });
+    const reason = new Error("exit deadline");
+    deadline.abort(reason);
+    const error = await exiting.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: "ETIMEDOUT", cause: reason });
+    expect(String((error as Error).message)).toContain(
+      "stays held until the release arrives or its lease ends (ttl 60000 ms)",
+    );
   });
 
   it("rejects bad input, saying what it got", () => {

@@ -57,17 +57,19 @@ export const _canCancel = (client: Queryable): boolean =>
 
 /**
  * Cancels the statement a node-postgres client is running (`pg_cancel_backend`, from a short-lived
- * second session with the same settings). PGlite runs statements in this thread: nothing runs to
- * cancel while JavaScript does, and a later statement is refused anyway.
+ * second session with the same settings) — or, with `end`, ends its session (`pg_terminate_backend`:
+ * a backend busy with a statement does not notice its socket closing, and keeps its locks till it
+ * does). PGlite runs statements in this thread: nothing runs to cancel while JavaScript does, and a
+ * later statement is refused anyway.
  */
-export async function _cancelRunning(client: Queryable): Promise<void> {
+export async function _cancelRunning(client: Queryable, end = false): Promise<void> {
   const pg = client as unknown as _PgClient;
   if (!_canCancel(client)) return;
   const other = new pg.constructor(pg.connectionParameters);
   (other as { on?(event: string, listener: () => void): unknown }).on?.("error", () => {}); // a failed cancel is no crash
   try {
     await other.connect();
-    await other.query("SELECT pg_cancel_backend($1)", [pg.processID]);
+    await other.query(`SELECT pg_${end ? "terminate" : "cancel"}_backend($1)`, [pg.processID]);
   } finally {
     await other.end().catch(() => {});
   }

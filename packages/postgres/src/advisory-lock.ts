@@ -1,5 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { eitherSignal, expected } from "@asyncwith/core/adapter";
+import { eitherSignal, expected, untilAborted } from "@asyncwith/core/adapter";
+import { _cancelRunning } from "./_deadline.js";
 import {
   _connect,
   _isPool,
@@ -7,6 +8,7 @@ import {
   _isSessionGone,
   _watch,
   type _Pooled,
+  type ClientOf,
   type PoolLike,
   type Queryable,
 } from "./_shared.js";
@@ -76,6 +78,16 @@ const _held = new WeakMap<object, Set<bigint>>(); // the keys each connection ho
  * @example
  * await asyncWith(advisoryLock(pool, "nightly-report"), () => buildReport()); // one machine at a time
  */
+export function advisoryLock<P extends PoolLike>(
+  pool: P,
+  key: bigint | number | string,
+  options?: AdvisoryLockOptions,
+): AsyncContextManager<HeldAdvisoryLock<ClientOf<P>>, false>;
+export function advisoryLock<C extends Queryable>(
+  connection: C,
+  key: bigint | number | string,
+  options?: AdvisoryLockOptions,
+): AsyncContextManager<HeldAdvisoryLock<C>, false>;
 export function advisoryLock<C extends Queryable>(
   on: C | PoolLike<C>,
   key: bigint | number | string,
@@ -138,13 +150,23 @@ export function advisoryLock<C extends Queryable>(
       }
       return { key: id, client, signal: watch.signal };
     },
-    async ({ client }, failure) => {
+    async ({ client }, failure, { signal: deadline } = {}) => {
       let error: unknown;
+      // At an exit deadline (exitWithin): a pooled connection's session is ended, which releases the
+      // lock, and the exit stops waiting; on the caller's connection, the statement it is running
+      // (one the block left behind) is cancelled so that the unlock queued behind it runs.
+      const hurry = () => void _cancelRunning(client, !!pooled).catch(() => {});
+      if (deadline?.aborted) hurry();
+      else deadline?.addEventListener("abort", hurry, { once: true });
       try {
         if (!watch.gone) {
-          const { rows } = await client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [
-            id.toString(),
-          ]);
+          const unlock = () =>
+            client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [id.toString()]);
+          // A cancel sent at the deadline may land on the unlock itself (57014): then once more.
+          const unlocking = unlock().catch((e) =>
+            (e as { code?: string }).code === "57014" ? unlock() : Promise.reject(e),
+          );
+          const { rows } = await (pooled ? untilAborted(unlocking, deadline) : unlocking);
           if ((rows[0] as { unlocked: boolean }).unlocked !== true)
             watch.lose(
               lost(
@@ -153,10 +175,21 @@ export function advisoryLock<C extends Queryable>(
             );
         }
       } catch (unlockError) {
-        if (_isSessionGone(unlockError))
+        if (pooled && deadline?.aborted)
+          watch.lose(
+            Object.assign(
+              new Error(
+                `Expected advisory lock ${id} to be released before the exit deadline, got no answer from the server: its session was ended (pg_terminate_backend) and its connection closed, so the server releases the lock.`,
+                { cause: deadline.reason },
+              ),
+              { code: "ETIMEDOUT" },
+            ),
+          );
+        else if (_isSessionGone(unlockError))
           watch.lose(lost("its session gone (the server released the lock)", unlockError));
         else error = unlockError; // the session lives on, and may still hold the lock
       } finally {
+        deadline?.removeEventListener("abort", hurry);
         _held.get(client)?.delete(id);
         watch.stop();
         // On any doubt the session ends, and the server releases the lock with it.

@@ -129,10 +129,15 @@ export function transaction<C extends Queryable>(
       }
       return new _Handle(state) as unknown as Transaction<C>;
     },
-    async (_tx, failure) => {
+    async (_tx, failure, { signal: exitDeadline } = {}) => {
       state.closed = true;
       const cancelled = state.deadline?.signal.aborted ? state.deadline.signal : undefined;
       if (!outer) state.deadline?.stop();
+      // At an exit deadline (exitWithin) the statement the connection is running — one the block
+      // left behind — is cancelled, so that the ROLLBACK or COMMIT queued behind it runs at once.
+      const hurry = () => void _cancelRunning(state.client).catch(() => {});
+      if (exitDeadline?.aborted) hurry();
+      else exitDeadline?.addEventListener("abort", hurry, { once: true });
       try {
         // The parent already ended (and rolled back, or refused to commit): nothing of ours is left to undo or keep.
         if (outer && _ended(outer)) {
@@ -166,6 +171,7 @@ export function transaction<C extends Queryable>(
           .catch((error) => Promise.reject(savepoint || !_isSessionGone(error) ? error : _unknownOutcome(error)));
         if (!savepoint && result.command === "ROLLBACK") throw _rolledBack(undefined);
       } finally {
+        exitDeadline?.removeEventListener("abort", hurry);
         if (outer) outer.child = false;
         else _busy.delete(on);
       }
