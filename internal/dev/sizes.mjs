@@ -34,7 +34,7 @@ export const sizes = [
     label: "@asyncwith/postgres, beyond core",
     exports: { [dist("postgres")]: "*" },
     external: ["@asyncwith/core"],
-    budget: 5100, // + a server statement_timeout that fires before the timer is the same TimeoutError (#22); + the airtight boundary (#22): fair cancellable waits, validated options, timeout/signal that cancel on the server, retryOnConflict, savepoints that cannot outlive their transaction, clean pooled sessions, locks that know when they are lost, a COMMIT of unknown outcome — most of it the text of errors that say what happened and how to fix it; + the enter's signal honoured while a pool has no spare connection (#21); + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost); + retryInterval checked, one abort listener per polling wait
+    budget: 5240, // + exit deadlines that cut the release short: a left-running statement cancelled so the ROLLBACK/unlock behind it runs, a pooled lock's session ended, and the error that says so (#21); + a server statement_timeout that fires before the timer is the same TimeoutError (#22); + the airtight boundary (#22): fair cancellable waits, validated options, timeout/signal that cancel on the server, retryOnConflict, savepoints that cannot outlive their transaction, clean pooled sessions, locks that know when they are lost, a COMMIT of unknown outcome — most of it the text of errors that say what happened and how to fix it; + the enter's signal honoured while a pool has no spare connection (#21); + the transaction handle as a class (no WeakMap entry per transaction: about half the JS cost); + retryInterval checked, one abort listener per polling wait
   },
   {
     label: "@asyncwith/otel, beyond core",
@@ -46,7 +46,7 @@ export const sizes = [
     label: "@asyncwith/edge (and /hono), beyond core",
     exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
     external: ["@asyncwith/core", "hono"],
-    budget: 3250, // + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
+    budget: 3260, // + durableLock's release cut short at an exit deadline, with the error that says the lease still bounds it (#21); + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
   },
   {
     label: "@asyncwith/node, beyond core",

@@ -98,7 +98,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   /** How errors name it: `fileLock()` for `async function* fileLock()`, else "generator". */
   #label: string;
 
-  constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses = false, name = fn.name) {
+  constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses: boolean, name: string) {
     this.#fn = fn;
     this.#this = thisArg;
     this.#args = args;
@@ -219,7 +219,7 @@ export function contextManager<A extends unknown[], T, This = unknown>(
     );
   }
   const suppresses = options?.suppresses === true;
-  const name = options?.name;
+  const name = options?.name ?? fn.name; // once per factory: reading fn.name is a getter call
   return function (this: This, ...args: A) {
     return new GeneratorContextManager<T, boolean>(fn, this, args, suppresses, name);
   };

@@ -74,3 +74,18 @@ export async function _cancelRunning(client: Queryable, end = false): Promise<vo
     await other.end().catch(() => {});
   }
 }
+
+/**
+ * Once `signal` aborts (at once if it has): cancels the statement `client` runs — or, with `end`,
+ * ends its session — so that what is queued behind it runs. Returns what stops listening.
+ */
+export function _cancelAt(signal: AbortSignal | undefined, client: Queryable, end = false): () => void {
+  const cancel = () => void _cancelRunning(client, end).catch(() => {}); // the server gone too: the wait fails on its own
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener("abort", cancel, { once: true });
+  return () => signal?.removeEventListener("abort", cancel);
+}
+
+/** Runs `statement`, and once more if a cancel aimed at what ran before it landed on it (57014). */
+export const _evenIfCancelled = <T>(statement: () => Promise<T>): Promise<T> =>
+  statement().catch((error) => ((error as { code?: string }).code === "57014" ? statement() : Promise.reject(error)));

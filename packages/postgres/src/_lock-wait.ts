@@ -1,5 +1,5 @@
 // How advisoryLock waits for its lock. Not exported from the package.
-import { _cancelRunning, _canCancel } from "./_deadline.js";
+import { _cancelRunning, _canCancel, _evenIfCancelled } from "./_deadline.js";
 import { _sleep, type Queryable } from "./_shared.js";
 
 /**
@@ -38,9 +38,8 @@ export async function _acquire(
   }
   // Granted just as the abort came: keep the promise of the signal — give it back.
   if (signal.aborted) {
-    const unlock = () => client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint)`, [id.toString()]);
-    // A cancel sent a moment before the grant may land on this unlock (57014): then once more.
-    await unlock().catch((error) => ((error as { code?: string }).code === "57014" ? unlock() : Promise.reject(error)));
+    // A cancel sent a moment before the grant may land on this unlock: then once more.
+    await _evenIfCancelled(() => client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint)`, [id.toString()]));
     throw signal.reason;
   }
 }

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { eitherSignal, expected, untilAborted } from "@asyncwith/core/adapter";
-import { _cancelRunning } from "./_deadline.js";
+import { _cancelAt, _evenIfCancelled } from "./_deadline.js";
 import {
   _connect,
   _isPool,
@@ -155,16 +155,12 @@ export function advisoryLock<C extends Queryable>(
       // At an exit deadline (exitWithin): a pooled connection's session is ended, which releases the
       // lock, and the exit stops waiting; on the caller's connection, the statement it is running
       // (one the block left behind) is cancelled so that the unlock queued behind it runs.
-      const hurry = () => void _cancelRunning(client, !!pooled).catch(() => {});
-      if (deadline?.aborted) hurry();
-      else deadline?.addEventListener("abort", hurry, { once: true });
+      const stopCancelling = _cancelAt(deadline, client, !!pooled);
       try {
         if (!watch.gone) {
-          const unlock = () =>
-            client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [id.toString()]);
-          // A cancel sent at the deadline may land on the unlock itself (57014): then once more.
-          const unlocking = unlock().catch((e) =>
-            (e as { code?: string }).code === "57014" ? unlock() : Promise.reject(e),
+          // A cancel sent at the deadline may land on the unlock itself: then once more.
+          const unlocking = _evenIfCancelled(() =>
+            client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [id.toString()]),
           );
           const { rows } = await (pooled ? untilAborted(unlocking, deadline) : unlocking);
           if ((rows[0] as { unlocked: boolean }).unlocked !== true)
@@ -179,7 +175,7 @@ export function advisoryLock<C extends Queryable>(
           watch.lose(
             Object.assign(
               new Error(
-                `Expected advisory lock ${id} to be released before the exit deadline, got no answer from the server: its session was ended (pg_terminate_backend) and its connection closed, so the server releases the lock.`,
+                `Expected advisory lock ${id} to be released before the exit deadline, got no answer from the server: its session was ended, which releases the lock.`,
                 { cause: deadline.reason },
               ),
               { code: "ETIMEDOUT" },
@@ -189,7 +185,7 @@ export function advisoryLock<C extends Queryable>(
           watch.lose(lost("its session gone (the server released the lock)", unlockError));
         else error = unlockError; // the session lives on, and may still hold the lock
       } finally {
-        deadline?.removeEventListener("abort", hurry);
+        stopCancelling();
         _held.get(client)?.delete(id);
         watch.stop();
         // On any doubt the session ends, and the server releases the lock with it.

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected, suppressed } from "@asyncwith/core/adapter";
-import { _cancelRunning, _deadline, type _Deadline } from "./_deadline.js";
+import { _cancelAt, _deadline, type _Deadline, _evenIfCancelled } from "./_deadline.js";
 import { _isPool, _isQueryable, _isSessionGone, type Queryable, type QueryResultLike } from "./_shared.js";
 
 /** Options of `transaction`: its isolation level, read-only and deferrable modes, and when to give up. */
@@ -123,8 +123,7 @@ export function transaction<C extends Queryable>(
         }
         if (startDeadline) {
           const deadline = (state.deadline = startDeadline());
-          const client = on;
-          deadline.signal.addEventListener("abort", () => void _cancelRunning(client).catch(() => {}), { once: true });
+          _cancelAt(deadline.signal, on);
         }
       }
       return new _Handle(state) as unknown as Transaction<C>;
@@ -135,9 +134,7 @@ export function transaction<C extends Queryable>(
       if (!outer) state.deadline?.stop();
       // At an exit deadline (exitWithin) the statement the connection is running — one the block
       // left behind — is cancelled, so that the ROLLBACK or COMMIT queued behind it runs at once.
-      const hurry = () => void _cancelRunning(state.client).catch(() => {});
-      if (exitDeadline?.aborted) hurry();
-      else exitDeadline?.addEventListener("abort", hurry, { once: true });
+      const stopCancelling = _cancelAt(exitDeadline, state.client);
       try {
         // The parent already ended (and rolled back, or refused to commit): nothing of ours is left to undo or keep.
         if (outer && _ended(outer)) {
@@ -171,7 +168,7 @@ export function transaction<C extends Queryable>(
           .catch((error) => Promise.reject(savepoint || !_isSessionGone(error) ? error : _unknownOutcome(error)));
         if (!savepoint && result.command === "ROLLBACK") throw _rolledBack(undefined);
       } finally {
-        exitDeadline?.removeEventListener("abort", hurry);
+        stopCancelling();
         if (outer) outer.child = false;
         else _busy.delete(on);
       }
@@ -183,12 +180,7 @@ export function transaction<C extends Queryable>(
 /** Rolls the transaction (or the savepoint) back; a savepoint is then released, as asyncpg does. */
 async function _undo(client: Queryable, savepoint: string): Promise<void> {
   // A cancel sent at the deadline may land on the ROLLBACK itself (57014): then once more.
-  if (!savepoint)
-    return void (await client
-      .query("ROLLBACK")
-      .catch((error) =>
-        (error as { code?: string }).code === "57014" ? client.query("ROLLBACK") : Promise.reject(error),
-      ));
+  if (!savepoint) return void (await _evenIfCancelled(() => client.query("ROLLBACK")));
   await client.query(`ROLLBACK TO SAVEPOINT ${savepoint}`);
   await client.query(`RELEASE SAVEPOINT ${savepoint}`);
 }
