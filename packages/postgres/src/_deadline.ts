@@ -80,11 +80,13 @@ export async function _cancelRunning(client: Queryable, end = false): Promise<vo
  * ends its session — so that what is queued behind it runs. Returns what stops listening.
  */
 export function _cancelAt(signal: AbortSignal | undefined, client: Queryable, end = false): () => void {
+  if (!signal) return _nothing; // the usual case: no closure to make, per block
   const cancel = () => void _cancelRunning(client, end).catch(() => {}); // the server gone too: the wait fails on its own
-  if (signal?.aborted) cancel();
-  else signal?.addEventListener("abort", cancel, { once: true });
-  return () => signal?.removeEventListener("abort", cancel);
+  if (signal.aborted) cancel();
+  else signal.addEventListener("abort", cancel, { once: true });
+  return () => signal.removeEventListener("abort", cancel);
 }
+const _nothing = () => {};
 
 /** Runs `statement`, and once more if a cancel aimed at what ran before it landed on it (57014). */
 export const _evenIfCancelled = <T>(statement: () => Promise<T>): Promise<T> =>

@@ -66,45 +66,54 @@ type _Emitter = {
   removeListener(event: string, listener: _Listener): unknown;
 };
 
-/** What the package knows about a session it holds: whether it is gone, and a signal that says so. */
-export interface _Watch {
-  /** Why the session is gone (the signal's reason), once it is. */
-  readonly gone: Error | undefined;
-  readonly signal: AbortSignal;
-  /** Records that the session (or what it held) is gone, seen by other means — a failed unlock — and aborts the signal with `reason`. */
-  lose(reason: Error): void;
-  /** Stops watching: call once the session is released. */
-  stop(): void;
-}
-
 /**
  * Watches a node-postgres client for the end of its session: `'end'` always, and `'error'` too when
  * the package holds the client (a pooled one) — a pooled client's `'error'` has no other listener
  * while checked out, and an unhandled one would crash the process. A client the caller owns keeps
  * its own `'error'` handling. PGlite emits neither: its session ends only when it is closed.
+ * A class, not an object literal with a getter: that literal cost more per block than the queries' own JS.
  */
-export function _watch(client: unknown, held: boolean, reason: (cause: unknown) => Error): _Watch {
-  const controller = new AbortController();
-  const emitter = client as Partial<_Emitter>;
-  const watch: { -readonly [K in keyof _Watch]: _Watch[K] } = {
-    gone: undefined,
-    signal: controller.signal,
-    lose: (why) => void (watch.gone ??= (controller.abort(why), why)),
-    stop: () => {},
-  };
-  const onEnd = (error?: unknown) => watch.lose(reason(error ?? new Error("the session ended")));
-  if (typeof emitter.on !== "function" || typeof emitter.removeListener !== "function") return watch;
-  const { on, removeListener } = emitter as _Emitter;
-  const onError: _Listener = (error) => onEnd(error);
-  on.call(emitter, "end", onEnd);
-  if (held) on.call(emitter, "error", onError);
-  watch.stop = () => {
-    removeListener.call(emitter, "end", onEnd);
+export class _Watch {
+  /** Why the session is gone (the signal's reason), once it is. */
+  gone: Error | undefined;
+  // Made when first read: an AbortController costs more than the rest of a block's bookkeeping,
+  // and most blocks never look at their signal.
+  #controller: AbortController | undefined;
+  #emitter: _Emitter | undefined;
+  #onEnd: _Listener;
+  #held: boolean;
+
+  constructor(client: unknown, held: boolean, reason: (cause: unknown) => Error) {
+    this.#held = held;
+    this.#onEnd = (error) => this.lose(reason(error ?? new Error("the session ended")));
+    const emitter = client as Partial<_Emitter>;
+    if (typeof emitter.on !== "function" || typeof emitter.removeListener !== "function") return;
+    this.#emitter = emitter as _Emitter;
+    emitter.on("end", this.#onEnd);
+    if (held) emitter.on("error", this.#onEnd);
+  }
+
+  /** Aborts once the session is gone, with the reason that says why. */
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    if (this.gone) this.#controller.abort(this.gone); // lost before first read (a no-op once aborted)
+    return this.#controller.signal;
+  }
+
+  /** Records that the session (or what it held) is gone, seen by other means — a failed unlock — and aborts the signal with `reason`. */
+  lose(reason: Error): void {
+    if (this.gone) return;
+    this.gone = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** Stops watching: call once the session is released. */
+  stop(): void {
+    this.#emitter?.removeListener("end", this.#onEnd);
     // A released client may still report the error of its dying socket: keep a listener that
     // swallows it (its `gone` is recorded), as pg-pool does for clients it has let go.
-    if (held && !watch.gone) removeListener.call(emitter, "error", onError);
-  };
-  return watch;
+    if (this.#held && !this.gone) this.#emitter?.removeListener("error", this.#onEnd);
+  }
 }
 
 /** True for an error that says the session itself is gone (no SQLSTATE, or class 08 / 57P0x), not that one statement failed. */

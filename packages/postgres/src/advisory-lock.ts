@@ -6,7 +6,7 @@ import {
   _isPool,
   _isQueryable,
   _isSessionGone,
-  _watch,
+  _Watch,
   type _Pooled,
   type ClientOf,
   type PoolLike,
@@ -114,7 +114,7 @@ export function advisoryLock<C extends Queryable>(
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
   let pooled: _Pooled<C> | undefined;
-  let watch: ReturnType<typeof _watch>;
+  let watch: _Watch;
   const lost = (why: string, cause?: unknown) =>
     Object.assign(
       new Error(
@@ -128,14 +128,14 @@ export function advisoryLock<C extends Queryable>(
       const signal = eitherSignal(options.signal, enter.signal); // its own, or asyncWith(…, { signal })'s
       signal?.throwIfAborted();
       const client = _isPool(on) ? (pooled = await _connect(on, signal)) : on;
-      watch = _watch(client, !!pooled, (cause) => lost("its session gone (the server released the lock)", cause));
+      watch = new _Watch(client, !!pooled, (cause) => lost("its session gone (the server released the lock)", cause));
       const keys = _held.get(client) ?? _held.set(client, new Set()).get(client)!;
       let mine = false; // this block marked the key as held on this connection
       try {
         if (keys.has(id))
           throw Object.assign(
             new Error(
-              `Expected advisory lock ${id} to be free on this connection, got it held by another block on the same connection: session locks are re-entrant, so both blocks would run at once. Give each block its own connection (advisoryLock(pool, …)), or serialise them in this process with core's Lock.`,
+              `Expected advisory lock ${id} to be free on this connection, got it held by another block on it: session locks are re-entrant, so both would run at once. Give each block its own connection (advisoryLock(pool, …)), or serialise them with core's Lock.`,
             ),
             { code: "ELOCKED" },
           );
@@ -148,7 +148,7 @@ export function advisoryLock<C extends Queryable>(
         pooled?.release(true);
         throw error;
       }
-      return { key: id, client, signal: watch.signal };
+      return new _HeldLock(id, client, watch);
     },
     async ({ client }, failure, { signal: deadline } = {}) => {
       let error: unknown;
@@ -196,6 +196,21 @@ export function advisoryLock<C extends Queryable>(
     },
     "advisoryLock",
   );
+}
+
+/** The block's value. A class: an object literal with a getter costs more per block than the rest of its JS. */
+class _HeldLock<C extends Queryable> implements HeldAdvisoryLock<C> {
+  readonly #watch: _Watch;
+  constructor(
+    readonly key: bigint,
+    readonly client: C,
+    watch: _Watch,
+  ) {
+    this.#watch = watch;
+  }
+  get signal(): AbortSignal {
+    return this.#watch.signal; // made when first read
+  }
 }
 
 /** A stable 64-bit key: bigints and integers as they are, strings by FNV-1a (signed, as bigint columns are). */

@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
-import { _connect, _isPool, _watch, type ClientOf, type PoolLike, type _Pooled } from "./_shared.js";
+import { _connect, _isPool, _Watch, type ClientOf, type PoolLike, type _Pooled } from "./_shared.js";
 
 /** Options of `connection`: whether the session is reset before it goes back to the pool. */
 export interface ConnectionOptions {
@@ -33,11 +33,11 @@ export function connection<P extends PoolLike>(
   if (!_isPool(pool)) throw expected("connection() to be given a pool (with connect(), like pg's Pool)", pool);
   const { reset = true } = options ?? {};
   if (typeof reset !== "boolean") throw expected("connection() options.reset to be true or false", reset);
-  let watch: ReturnType<typeof _watch>;
+  let watch: _Watch;
   return resource(
     async ({ signal }) => {
       const client = await _connect(pool, signal);
-      watch = _watch(client, true, (cause) => new Error("The pooled session ended", { cause }));
+      watch = new _Watch(client, true, (cause) => new Error("The pooled session ended", { cause }));
       return client as unknown as ClientOf<P>;
     },
     async (client, failure) => {

@@ -114,7 +114,7 @@ it("one connection cannot hold the same key from two blocks at once (session loc
     await expect(asyncWith(advisoryLock(c, 80n), () => "both inside")).rejects.toMatchObject({
       code: "ELOCKED",
       message: expect.stringMatching(
-        /^Expected advisory lock 80 to be free on this connection, got it held by another block on the same connection/,
+        /^Expected advisory lock 80 to be free on this connection, got it held by another block on it:/,
       ),
     });
   });
