@@ -84,6 +84,21 @@ it("a held lock whose session is terminated: its signal aborts with ELOCKLOST, t
   expect(await asyncWith(advisoryLock(p, 77n, { wait: false }), ({ key }) => key)).toBe(77n);
 });
 
+it("a held lock's signal first read after its session died is already aborted, with ELOCKLOST", async () => {
+  const p = pool(2);
+  const admin = await client();
+  let late: AbortSignal | undefined;
+  const block = asyncWith(advisoryLock(p, 79n), async (held) => {
+    const ended = new Promise((resolve) => held.client.once("end", resolve));
+    await admin.query("select pg_terminate_backend($1, 10000)", [await pidOf(held.client)]);
+    await ended; // the client saw its session end; the block has not looked at its signal yet
+    late = held.signal;
+  });
+  await expect(block).rejects.toMatchObject({ code: "ELOCKLOST" });
+  expect(late?.aborted).toBe(true);
+  expect(late?.reason).toMatchObject({ code: "ELOCKLOST" });
+});
+
 it("a block that fails because its session died rejects with its own error, not a SuppressedError", async () => {
   const p = pool(2);
   const admin = await client();
