@@ -66,6 +66,7 @@ export interface HeldAdvisoryLock<C extends Queryable = Queryable> {
   readonly signal: AbortSignal;
 }
 
+const _OPTIONS = ["shared", "wait", "signal", "retryInterval"];
 const _held = new WeakMap<object, Set<bigint>>(); // the keys each connection holds for a block of this package
 
 /**
@@ -98,18 +99,18 @@ export function advisoryLock<C extends Queryable>(
   if (options === null || typeof options !== "object")
     throw expected("advisoryLock() options to be an object", options);
   const { shared = false, wait = true, retryInterval = 50 } = options;
-  for (const [name, value] of [
-    ["shared", shared],
-    ["wait", wait],
-  ] as const)
-    if (typeof value !== "boolean") throw expected(`advisoryLock() options.${name} to be true or false`, value);
-  const unknown = Object.keys(options).filter((k) => !["shared", "wait", "signal", "retryInterval"].includes(k));
-  if (unknown.length)
-    throw expected(
-      "advisoryLock() options among shared, wait, signal and retryInterval",
-      options,
-      `options ${unknown.join(", ")}`,
-    );
+  if (typeof shared !== "boolean") throw expected("advisoryLock() options.shared to be true or false", shared);
+  if (typeof wait !== "boolean") throw expected("advisoryLock() options.wait to be true or false", wait);
+  for (const name in options)
+    // no array per call: most calls pass no options at all
+    if (!_OPTIONS.includes(name))
+      throw expected(
+        "advisoryLock() options among shared, wait, signal and retryInterval",
+        options,
+        `options ${Object.keys(options)
+          .filter((k) => !_OPTIONS.includes(k))
+          .join(", ")}`,
+      );
   if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
@@ -158,10 +159,10 @@ export function advisoryLock<C extends Queryable>(
       const stopCancelling = _cancelAt(deadline, client, !!pooled);
       try {
         if (!watch.gone) {
+          const unlock = () =>
+            client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [id.toString()]);
           // A cancel sent at the deadline may land on the unlock itself: then once more.
-          const unlocking = _evenIfCancelled(() =>
-            client.query(`SELECT pg_advisory_unlock${suffix}($1::bigint) AS unlocked`, [id.toString()]),
-          );
+          const unlocking = deadline ? _evenIfCancelled(unlock) : unlock();
           const { rows } = await (pooled ? untilAborted(unlocking, deadline) : unlocking);
           if ((rows[0] as { unlocked: boolean }).unlocked !== true)
             watch.lose(
