@@ -107,12 +107,15 @@ export class _Watch {
     this.#controller?.abort(reason);
   }
 
-  /** Stops watching: call once the session is released. */
-  stop(): void {
+  /**
+   * Stops watching: call once the session is released. Only a client that goes back to the pool
+   * (`reused`), where pg-pool listens while it is idle, loses the `'error'` listener: one being
+   * destroyed may still report the error of its dying socket (a server restart's FATAL arriving
+   * as it closes), and keeps a listener that records it, never an unhandled one.
+   */
+  stop(reused = false): void {
     this.#emitter?.removeListener("end", this.#onEnd);
-    // A released client may still report the error of its dying socket: keep a listener that
-    // swallows it (its `gone` is recorded), as pg-pool does for clients it has let go.
-    if (this.#held && !this.gone) this.#emitter?.removeListener("error", this.#onEnd);
+    if (this.#held && reused) this.#emitter?.removeListener("error", this.#onEnd);
   }
 }
 

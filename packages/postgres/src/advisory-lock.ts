@@ -13,6 +13,7 @@ import {
   type Queryable,
 } from "./_shared.js";
 import { _acquire } from "./_lock-wait.js";
+import { _takeToken } from "./fence.js";
 
 /** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval where a wait cannot be cancelled. */
 export interface AdvisoryLockOptions {
@@ -28,6 +29,11 @@ export interface AdvisoryLockOptions {
   signal?: AbortSignal;
   /** How often a polling wait (PGlite with a signal) tries again, and an abort's cancel is repeated. Default: 50 ms. */
   retryInterval?: number;
+  /**
+   * Takes a fencing token once the lock is held (the block's `token`, raised by each holder in the
+   * table `asyncwith_fence`, created on first use), for `checkFence(tx, lock)`. Default: false.
+   */
+  fence?: boolean;
 }
 
 /**
@@ -55,7 +61,7 @@ export async function advisoryXactLock(
 }
 
 /** What the block gets: the 64-bit key locked, the connection holding the lock, and a signal that says when it is lost. */
-export interface HeldAdvisoryLock<C extends Queryable = Queryable> {
+export interface HeldAdvisoryLock<C = Queryable> {
   readonly key: bigint;
   readonly client: C;
   /**
@@ -64,9 +70,11 @@ export interface HeldAdvisoryLock<C extends Queryable = Queryable> {
    * Error with `code: "ELOCKLOST"` that says why; the exit then throws it.
    */
   readonly signal: AbortSignal;
+  /** With `fence: true`: this holder's fencing token, higher than every earlier holder's of the key (see `checkFence`). */
+  readonly token: bigint | undefined;
 }
 
-const _OPTIONS = ["shared", "wait", "signal", "retryInterval"];
+const _OPTIONS = ["shared", "wait", "signal", "retryInterval", "fence"];
 const _held = new WeakMap<object, Set<bigint>>(); // the keys each connection holds for a block of this package
 
 /**
@@ -98,14 +106,21 @@ export function advisoryLock<C extends Queryable>(
   const id = _key(key);
   if (options === null || typeof options !== "object")
     throw expected("advisoryLock() options to be an object", options);
-  const { shared = false, wait = true, retryInterval = 50 } = options;
+  const { shared = false, wait = true, retryInterval = 50, fence = false } = options;
   if (typeof shared !== "boolean") throw expected("advisoryLock() options.shared to be true or false", shared);
   if (typeof wait !== "boolean") throw expected("advisoryLock() options.wait to be true or false", wait);
+  if (typeof fence !== "boolean") throw expected("advisoryLock() options.fence to be true or false", fence);
+  if (fence && shared)
+    throw expected(
+      "advisoryLock() options.fence on an exclusive lock",
+      options,
+      "fence with shared: true (shared holders would each raise the token and fence one another out)",
+    );
   for (const name in options)
     // no array per call: most calls pass no options at all
     if (!_OPTIONS.includes(name))
       throw expected(
-        "advisoryLock() options among shared, wait, signal and retryInterval",
+        "advisoryLock() options among shared, wait, signal, retryInterval and fence",
         options,
         `options ${Object.keys(options)
           .filter((k) => !_OPTIONS.includes(k))
@@ -149,7 +164,27 @@ export function advisoryLock<C extends Queryable>(
         pooled?.release(true);
         throw error;
       }
-      return new _HeldLock(id, client, watch);
+      let token: bigint | undefined;
+      if (fence) {
+        // The raise may wait for the previous holder's fenced write to end: the enter's signal ends that wait.
+        const stopCancelling = _cancelAt(signal, client);
+        try {
+          token = await _takeToken(client, id);
+        } catch (error) {
+          // Held, but without its token: give the lock back (a pooled session is closed, which does).
+          keys.delete(id);
+          watch.stop();
+          if (pooled) pooled.release(true);
+          else
+            await _evenIfCancelled(() => client.query("SELECT pg_advisory_unlock($1::bigint)", [id.toString()])).catch(
+              () => {},
+            );
+          throw signal?.aborted ? signal.reason : error;
+        } finally {
+          stopCancelling();
+        }
+      }
+      return new _HeldLock(id, client, watch, token);
     },
     async ({ client }, failure, { signal: deadline } = {}) => {
       let error: unknown;
@@ -188,9 +223,10 @@ export function advisoryLock<C extends Queryable>(
       } finally {
         stopCancelling();
         _held.get(client)?.delete(id);
-        watch.stop();
         // On any doubt the session ends, and the server releases the lock with it.
-        if (pooled) (error ?? watch.gone) ? pooled.release(true) : pooled.release();
+        const reuse = !!pooled && !(error ?? watch.gone);
+        watch.stop(reuse);
+        if (pooled) reuse ? pooled.release() : pooled.release(true);
       }
       // The block's own error wins over a lost lock: it failed anyway, and is rethrown as it is.
       if (error || (watch.gone && !failure)) throw error ?? watch.gone;
@@ -206,6 +242,7 @@ class _HeldLock<C extends Queryable> implements HeldAdvisoryLock<C> {
     readonly key: bigint,
     readonly client: C,
     watch: _Watch,
+    readonly token: bigint | undefined,
   ) {
     this.#watch = watch;
   }

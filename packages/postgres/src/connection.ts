@@ -42,6 +42,7 @@ export function connection<P extends PoolLike>(
     },
     async (client, failure) => {
       const pooled = client as unknown as _Pooled;
+      let reused = false;
       try {
         if (failure || watch.gone) return pooled.release(failure?.error instanceof Error ? failure.error : true);
         const status = (client as { getTransactionStatus?(): string | null }).getTransactionStatus?.();
@@ -58,8 +59,9 @@ export function connection<P extends PoolLike>(
         }
         if (reset) await pooled.query(_RESET).catch((error) => (pooled.release(error), Promise.reject(error)));
         pooled.release();
+        reused = true;
       } finally {
-        watch.stop();
+        watch.stop(reused);
       }
     },
     "connection",

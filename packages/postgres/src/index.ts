@@ -3,3 +3,4 @@ export { type Transaction, transaction, type TransactionOptions } from "./transa
 export { connection, type ConnectionOptions } from "./connection.js";
 export { type AdvisoryLockOptions, advisoryLock, advisoryXactLock, type HeldAdvisoryLock } from "./advisory-lock.js";
 export { retryOnConflict, type RetryOptions } from "./retry.js";
+export { checkFence } from "./fence.js";

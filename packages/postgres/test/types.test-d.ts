@@ -3,7 +3,14 @@ import { asyncWith } from "@asyncwith/core";
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
 import { describe, expectTypeOf, it } from "vitest";
-import { advisoryLock, connection, type HeldAdvisoryLock, type Transaction, transaction } from "../src/index.ts";
+import {
+  advisoryLock,
+  checkFence,
+  connection,
+  type HeldAdvisoryLock,
+  type Transaction,
+  transaction,
+} from "../src/index.ts";
 
 describe("types against the real packages", () => {
   it("node-postgres: Client and PoolClient for transaction and advisoryLock, Pool for connection and advisoryLock", async () => {
@@ -28,6 +35,17 @@ describe("types against the real packages", () => {
     connection(pool, { reset: false });
     // @ts-expect-error reset is a boolean
     connection(pool, { reset: "no" });
+  });
+
+  it("fencing: the held lock's token, and checkFence takes a transaction's tx and a held lock", async () => {
+    const pool = {} as pg.Pool;
+    const client = {} as pg.Client;
+    await asyncWith(advisoryLock(pool, "k", { fence: true }), async (lock) => {
+      expectTypeOf(lock.token).toEqualTypeOf<bigint | undefined>();
+      await asyncWith(transaction(client), (tx) => expectTypeOf(checkFence(tx, lock)).toEqualTypeOf<Promise<void>>());
+      // @ts-expect-error a connection is no transaction: the row lock must last until the writes commit
+      void checkFence(client, lock);
+    });
   });
 
   it("PGlite as a connection; never as a pool", async () => {

@@ -2,7 +2,7 @@
 // Contention between sessions needs the real server (advisory-lock.server.test.ts).
 import { asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
-import { advisoryLock, advisoryXactLock, transaction } from "../../src/index.ts";
+import { advisoryLock, advisoryXactLock, checkFence, transaction } from "../../src/index.ts";
 import { _key } from "../../src/advisory-lock.ts";
 import { type Database, rows, session } from "./database.ts";
 
@@ -47,7 +47,7 @@ export function testAdvisoryLock(database: Database): void {
         'Expected advisoryLock() options.wait to be true or false, got "no"',
       );
       expect(() => advisoryLock(db(), 1, { exclusive: true } as never)).toThrow(
-        "Expected advisoryLock() options among shared, wait, signal and retryInterval, got options exclusive",
+        "Expected advisoryLock() options among shared, wait, signal, retryInterval and fence, got options exclusive",
       );
     });
 
@@ -64,6 +64,44 @@ export function testAdvisoryLock(database: Database): void {
       expect(await held()).toBe(0);
       await expect(advisoryXactLock(db() as never, "x")).rejects.toThrow(
         /^Expected advisoryXactLock\(\) to be given a transaction's tx/,
+      );
+    });
+
+    it("fence: each holder's token is higher than the last, and checkFence lets only the latest write", async () => {
+      const first = await asyncWith(advisoryLock(db(), "fenced", { fence: true }), (lock) => lock);
+      const second = await asyncWith(advisoryLock(db(), "fenced", { fence: true }), (lock) => lock);
+      expect(typeof first.token).toBe("bigint");
+      expect(second.token).toBe(first.token! + 1n);
+      expect(await asyncWith(advisoryLock(db(), "unfenced"), (lock) => lock.token)).toBeUndefined();
+      await asyncWith(transaction(db()), (tx) => checkFence(tx, second)); // the latest: goes on
+      const refused = asyncWith(transaction(db()), async (tx) => {
+        await checkFence(tx, first);
+        await tx.query("select 'never run'");
+      });
+      await expect(refused).rejects.toMatchObject({
+        code: "EFENCED",
+        message: expect.stringMatching(
+          new RegExp(
+            `^Expected fencing token ${first.token} of advisory lock ${first.key} to be the latest, got ${second.token}`,
+          ),
+        ),
+      });
+      expect(await held()).toBe(0);
+    });
+
+    it("fence: bad input is refused, saying what it got", async () => {
+      expect(() => advisoryLock(db(), 1, { fence: "yes" as never })).toThrow(
+        'Expected advisoryLock() options.fence to be true or false, got "yes"',
+      );
+      expect(() => advisoryLock(db(), 1, { fence: true, shared: true })).toThrow(
+        /^Expected advisoryLock\(\) options.fence on an exclusive lock, got fence with shared: true/,
+      );
+      const unfenced = await asyncWith(advisoryLock(db(), 2), (lock) => lock);
+      await expect(asyncWith(transaction(db()), (tx) => checkFence(tx, unfenced))).rejects.toThrow(
+        "Expected checkFence() to be given a lock taken with advisoryLock(…, { fence: true }), got a lock without a token (undefined)",
+      );
+      await expect(checkFence(db() as never, unfenced)).rejects.toThrow(
+        /^Expected checkFence\(\) to be given a transaction's tx/,
       );
     });
   });
