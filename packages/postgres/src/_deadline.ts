@@ -75,18 +75,32 @@ export async function _cancelRunning(client: Queryable, end = false): Promise<vo
   }
 }
 
+/** What `_cancelAt` gives: a way to stop listening, and the cancel it sent, if any. */
+export interface _Canceller {
+  stop(): void;
+  /**
+   * Resolves once the cancel it sent (if any) has reached the server. Await it before the next
+   * statement: a cancel still on its way would cancel that one instead — the caller's own, even.
+   */
+  readonly sent: Promise<void>;
+}
+
 /**
  * Once `signal` aborts (at once if it has): cancels the statement `client` runs — or, with `end`,
- * ends its session — so that what is queued behind it runs. Returns what stops listening.
+ * ends its session — so that what is queued behind it runs.
  */
-export function _cancelAt(signal: AbortSignal | undefined, client: Queryable, end = false): () => void {
-  if (!signal) return _nothing; // the usual case: no closure to make, per block
-  const cancel = () => void _cancelRunning(client, end).catch(() => {}); // the server gone too: the wait fails on its own
+export function _cancelAt(signal: AbortSignal | undefined, client: Queryable, end = false): _Canceller {
+  if (!signal) return _NOTHING; // the usual case: nothing to make, per block
+  const canceller = {
+    sent: Promise.resolve(),
+    stop: () => signal.removeEventListener("abort", cancel),
+  };
+  const cancel = () => void (canceller.sent = _cancelRunning(client, end).catch(() => {})); // the server gone too: the wait fails on its own
   if (signal.aborted) cancel();
   else signal.addEventListener("abort", cancel, { once: true });
-  return () => signal.removeEventListener("abort", cancel);
+  return canceller;
 }
-const _nothing = () => {};
+const _NOTHING: _Canceller = { stop: () => {}, sent: Promise.resolve() };
 
 /** Runs `statement`, and once more if a cancel aimed at what ran before it landed on it (57014). */
 export const _evenIfCancelled = <T>(statement: () => Promise<T>): Promise<T> =>

@@ -167,9 +167,11 @@ export function advisoryLock<C extends Queryable>(
       let token: bigint | undefined;
       if (fence) {
         // The raise may wait for the previous holder's fenced write to end: the enter's signal ends that wait.
-        const stopCancelling = _cancelAt(signal, client);
+        const cancel = _cancelAt(signal, client);
         try {
           token = await _takeToken(client, id);
+          await cancel.sent; // an abort that came as the token was taken: its cancel must not hit the block
+          signal?.throwIfAborted();
         } catch (error) {
           // Held, but without its token: give the lock back (a pooled session is closed, which does).
           keys.delete(id);
@@ -181,7 +183,7 @@ export function advisoryLock<C extends Queryable>(
             );
           throw signal?.aborted ? signal.reason : error;
         } finally {
-          stopCancelling();
+          cancel.stop();
         }
       }
       return new _HeldLock(id, client, watch, token);
@@ -191,7 +193,7 @@ export function advisoryLock<C extends Queryable>(
       // At an exit deadline (exitWithin): a pooled connection's session is ended, which releases the
       // lock, and the exit stops waiting; on the caller's connection, the statement it is running
       // (one the block left behind) is cancelled so that the unlock queued behind it runs.
-      const stopCancelling = _cancelAt(deadline, client, !!pooled);
+      const exitCancel = _cancelAt(deadline, client, !!pooled);
       try {
         if (!watch.gone) {
           const unlock = () =>
@@ -221,7 +223,7 @@ export function advisoryLock<C extends Queryable>(
           watch.lose(lost("its session gone (the server released the lock)", unlockError));
         else error = unlockError; // the session lives on, and may still hold the lock
       } finally {
-        stopCancelling();
+        exitCancel.stop();
         _held.get(client)?.delete(id);
         // On any doubt the session ends, and the server releases the lock with it.
         const reuse = !!pooled && !(error ?? watch.gone);

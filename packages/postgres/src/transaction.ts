@@ -1,6 +1,6 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected, suppressed } from "@asyncwith/core/adapter";
-import { _cancelAt, _deadline, type _Deadline, _evenIfCancelled } from "./_deadline.js";
+import { expected, suppressed, untilAborted } from "@asyncwith/core/adapter";
+import { _cancelAt, type _Canceller, _deadline, type _Deadline, _evenIfCancelled } from "./_deadline.js";
 import { _isPool, _isQueryable, _isSessionGone, type Queryable, type QueryResultLike } from "./_shared.js";
 
 /** Options of `transaction`: its isolation level, read-only and deferrable modes, and when to give up. */
@@ -39,6 +39,7 @@ interface _State {
   failed: { error: unknown } | undefined; // a statement failed and the block carried on
   closed: boolean;
   deadline: _Deadline | undefined; // the outer transaction's, shared by its savepoints
+  cancel: _Canceller | undefined; // the deadline's cancel on the server, shared likewise
 }
 
 const _NEVER = new AbortController().signal; // the signal of a transaction without timeout or signal
@@ -91,6 +92,7 @@ export function transaction<C extends Queryable>(
           failed: undefined,
           closed: false,
           deadline: outer.deadline,
+          cancel: outer.cancel,
         };
         savepoint = `asyncwith_${state.depth}`;
         await outer.client.query(`SAVEPOINT ${savepoint}`).catch((error) => {
@@ -112,6 +114,7 @@ export function transaction<C extends Queryable>(
           failed: undefined,
           closed: false,
           deadline: undefined,
+          cancel: undefined,
         };
         try {
           await on.query(begin);
@@ -123,7 +126,7 @@ export function transaction<C extends Queryable>(
         }
         if (startDeadline) {
           const deadline = (state.deadline = startDeadline());
-          _cancelAt(deadline.signal, on);
+          state.cancel = _cancelAt(deadline.signal, on);
         }
       }
       return new _Handle(state) as unknown as Transaction<C>;
@@ -134,8 +137,11 @@ export function transaction<C extends Queryable>(
       if (!outer) state.deadline?.stop();
       // At an exit deadline (exitWithin) the statement the connection is running — one the block
       // left behind — is cancelled, so that the ROLLBACK or COMMIT queued behind it runs at once.
-      const stopCancelling = _cancelAt(exitDeadline, state.client);
+      const exitCancel = _cancelAt(exitDeadline, state.client);
       try {
+        // A cancel the deadline sent must land before our ROLLBACK or COMMIT is sent, not on it —
+        // nor, later, on the caller's next statement on this connection.
+        if (state.cancel) await untilAborted(state.cancel.sent, exitDeadline);
         // The parent already ended (and rolled back, or refused to commit): nothing of ours is left to undo or keep.
         if (outer && _ended(outer)) {
           if (failure) return;
@@ -168,7 +174,7 @@ export function transaction<C extends Queryable>(
           .catch((error) => Promise.reject(savepoint || !_isSessionGone(error) ? error : _unknownOutcome(error)));
         if (!savepoint && result.command === "ROLLBACK") throw _rolledBack(undefined);
       } finally {
-        stopCancelling();
+        exitCancel.stop();
         if (outer) outer.child = false;
         else _busy.delete(on);
       }
