@@ -44,19 +44,30 @@ export type _Pooled<C extends Queryable = Queryable> = C & { release(destroy?: b
 
 /**
  * A pooled connection, or the signal's reason when it aborts first (a pool with no spare connection
- * waits): a connection that comes later goes straight back.
+ * waits): a connection that comes later goes straight back. Through `connect(callback)` where the
+ * pool has it (pg's): the callback runs the moment the pool hands the client over, having just
+ * removed its own `'error'` listener, and one is attached then and there. The promise form leaves
+ * a gap of microtasks in which a FATAL message that came in the same read (a server restarting)
+ * reaches a client with no listener at all, and crashes the process.
  */
-export function _connect<C extends Queryable>(pool: PoolLike<C>, signal: AbortSignal | undefined): Promise<_Pooled<C>> {
+export function _connect<C extends Queryable>(
+  pool: PoolLike<C>,
+  signal: AbortSignal | undefined,
+  reason: (cause: unknown) => Error,
+): Promise<{ client: _Pooled<C>; watch: _Watch }> {
   signal?.throwIfAborted();
-  const connecting = pool.connect();
-  if (!signal) return connecting;
   return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason); // the connection that comes later is released below
-    signal.addEventListener("abort", onAbort, { once: true });
-    connecting.then(
-      (client) => (signal.removeEventListener("abort", onAbort), signal.aborted ? client.release() : resolve(client)),
-      (error) => (signal.removeEventListener("abort", onAbort), reject(error)),
-    );
+    const onAbort = () => reject(signal!.reason); // the connection that comes later is released below
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const handed = (error: unknown, client?: _Pooled<C>) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (error) return reject(error);
+      if (signal?.aborted) return client!.release();
+      resolve({ client: client!, watch: new _Watch(client, true, reason) }); // watched from the hand-over on
+    };
+    const connect = pool.connect as unknown as (callback?: (error: unknown, client?: _Pooled<C>) => void) => unknown;
+    if (connect.length) connect.call(pool, handed);
+    else pool.connect().then((client) => handed(undefined, client), handed);
   });
 }
 

@@ -143,8 +143,10 @@ export function advisoryLock<C extends Queryable>(
     async (enter) => {
       const signal = eitherSignal(options.signal, enter.signal); // its own, or asyncWith(…, { signal })'s
       signal?.throwIfAborted();
-      const client = _isPool(on) ? (pooled = await _connect(on, signal)) : on;
-      watch = new _Watch(client, !!pooled, (cause) => lost("its session gone (the server released the lock)", cause));
+      const gone = (cause: unknown) => lost("its session gone (the server released the lock)", cause);
+      if (_isPool(on)) ({ client: pooled, watch } = await _connect(on, signal, gone));
+      else watch = new _Watch(on, false, gone);
+      const client = pooled ?? (on as C);
       const keys = _held.get(client) ?? _held.set(client, new Set()).get(client)!;
       let mine = false; // this block marked the key as held on this connection
       try {

@@ -36,8 +36,8 @@ export function connection<P extends PoolLike>(
   let watch: _Watch;
   return resource(
     async ({ signal }) => {
-      const client = await _connect(pool, signal);
-      watch = new _Watch(client, true, (cause) => new Error("The pooled session ended", { cause }));
+      let client;
+      ({ client, watch } = await _connect(pool, signal, (cause) => new Error("The pooled session ended", { cause })));
       return client as unknown as ClientOf<P>;
     },
     async (client, failure) => {
