@@ -76,7 +76,7 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
     const manager = durableLock(stuck, name, { ttl: 60_000 });
     await manager[aenter]();
     const deadline = new AbortController();
-    const exiting = manager[aexit](undefined, { signal: deadline.signal });
+    const exiting = Promise.resolve(manager[aexit](undefined, { signal: deadline.signal }));
     const reason = new Error("exit deadline");
     deadline.abort(reason);
     const error = await exiting.then(
