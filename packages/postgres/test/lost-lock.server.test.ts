@@ -1,6 +1,6 @@
-// The README's safe pattern under attack (#22): processes incrementing one row under advisoryLock,
-// the writes in a transaction on the lock's own session, while holders' sessions are terminated at
-// random and the server restarts once per run. On its own cluster: a restart ends every session.
+// The README's safe patterns under attack (#22): processes incrementing one row under advisoryLock
+// — the writes in a transaction on the lock's own session, or on another connection behind
+// checkFence — while holders' sessions are terminated at random and the server restarts once per run. On its own cluster: a restart ends every session.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -31,7 +31,7 @@ async function admin(): Promise<pg.Client> {
 }
 
 /** One run: every worker's increments, with terminations and a restart along the way. */
-async function run(): Promise<{
+async function run(mode: "own" | "fenced"): Promise<{
   lost: number;
   doubled: number;
   terminated: number;
@@ -45,7 +45,7 @@ async function run(): Promise<{
   const ends: { backend: number; aborted: boolean }[] = [];
   let failures = 0;
   const exited = Array.from({ length: WORKERS }, (_, slot) => {
-    const child = spawn(process.execPath, [worker, cluster.config.host, String(slot), String(INCREMENTS)], {
+    const child = spawn(process.execPath, [worker, cluster.config.host, String(slot), String(INCREMENTS), mode], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     createInterface({ input: child.stdout! }).on("line", (line) => {
@@ -97,18 +97,22 @@ async function run(): Promise<{
   };
 }
 
-it(`the safe pattern holds: ${RUNS} runs × ${WORKERS} processes × ${INCREMENTS} increments, holders' sessions terminated at random and the server restarted once a run: 0 lost, 0 doubled, every lost lock seen`, async () => {
-  const results: Awaited<ReturnType<typeof run>>[] = [];
-  for (let i = 0; i < RUNS; i++) results.push(await run());
-  const sum = (k: keyof (typeof results)[0]) => results.reduce((n, r) => n + r[k], 0);
-  console.log(
-    `lost-lock torture: ${RUNS} runs, ${sum("terminated")} holders' sessions terminated, ${RUNS} restarts; lost ${sum("lost")}, doubled ${sum("doubled")}, blocks unaware of their lost lock ${sum("unaware")}`,
-  );
-  expect({ lost: sum("lost"), doubled: sum("doubled"), unaware: sum("unaware"), failures: sum("failures") }).toEqual({
-    lost: 0,
-    doubled: 0,
-    unaware: 0,
-    failures: 0,
-  });
-  expect(sum("terminated")).toBeGreaterThan(0);
-}, 300_000);
+for (const [mode, pattern] of [
+  ["own", "the writes in a transaction on the lock's own session"],
+  ["fenced", "the writes on another connection, in a transaction that calls checkFence first"],
+] as const)
+  it(`the safe pattern holds (${pattern}): ${RUNS} runs × ${WORKERS} processes × ${INCREMENTS} increments, holders' sessions terminated at random and the server restarted once a run: 0 lost, 0 doubled, every lost lock seen`, async () => {
+    const results: Awaited<ReturnType<typeof run>>[] = [];
+    for (let i = 0; i < RUNS; i++) results.push(await run(mode));
+    const sum = (k: keyof (typeof results)[0]) => results.reduce((n, r) => n + r[k], 0);
+    console.log(
+      `lost-lock torture (${pattern}): ${RUNS} runs, ${sum("terminated")} holders' sessions terminated, ${RUNS} restarts; lost ${sum("lost")}, doubled ${sum("doubled")}, blocks unaware of their lost lock ${sum("unaware")}`,
+    );
+    expect({ lost: sum("lost"), doubled: sum("doubled"), unaware: sum("unaware"), failures: sum("failures") }).toEqual({
+      lost: 0,
+      doubled: 0,
+      unaware: 0,
+      failures: 0,
+    });
+    expect(sum("terminated")).toBeGreaterThan(0);
+  }, 300_000);
