@@ -201,17 +201,18 @@ describe("childProcess never signals a group that is no longer ours (#23)", () =
   /**
    * Starts an unrelated group leader (a detached `sleep`) that gets the pid `pid`, as the kernel
    * would hand it out once the number is free: the next pid is set through ns_last_pid (root, as CI
-   * runs), and tried again if another process on the machine took the number first.
+   * runs), and tried again if another process on the machine took the number first — often, while
+   * other suites fork (a PostgreSQL server forks a backend per connection): 50 tries ran out once.
    */
   async function squatter(pid: number) {
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < 1000; attempt++) {
       writeFileSync("/proc/sys/kernel/ns_last_pid", String(pid - 1));
       const victim = spawn("sleep", ["60"], { detached: true, stdio: "ignore" });
       await once(victim, "spawn");
       if (victim.pid === pid) return victim;
       victim.kill("SIGKILL");
     }
-    throw new Error(`Expected to start a process with pid ${pid} for the test, got another pid 50 times`);
+    throw new Error(`Expected to start a process with pid ${pid} for the test, got another pid 1000 times`);
   }
 
   for (const path of ["success", "failure"] as const)
