@@ -14,15 +14,15 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve(
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
   { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1430 }, // + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16); + the watched steps inline in the one lifecycle, + enter options and the aborted-signal check (#21)
-  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1120 }, // + its name in every error (#14) and in traces (#16); + enterOptions()/exitOptions() around each resume (#21)
+  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1095 }, // + its name in every error (#14) and in traces (#16); + enterOptions()/exitOptions() around each resume (#21)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (see the core README).
   {
     label: "core: asyncWith + contextManager + AsyncExitStack",
     exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
-    budget: 3470,
+    budget: 3455,
     goal: 1536,
-  }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back. RAISED (#21 asks for budgets that only go down): not met, see the #21 note
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8390 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
+  }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back. RAISED (#21 asks for budgets that only go down): not met, see the #21 note. What the +300 B over the 3,150 before #21 buys, measured by removing each: the watched steps inside the one path ~145 B, enterOptions()/exitOptions() around each resume ~60 B, enter/exit options and the aborted-signal check the rest
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8385 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
   {
     label: "@asyncwith/browser, beyond core",
     exports: { [dist("browser")]: "*" },

@@ -17,7 +17,7 @@ import { aenter, aexit } from "./symbols.js";
  * already aborted stops it before it starts. Watched, its end is reported.
  */
 export const enterStep = (m: AsyncContextManager, block: Block | undefined, options?: EnterOptions): unknown =>
-  block ? hooks.watch!.enter(block, () => enter(m, options)) : enter(m, options);
+  block ? hooks.watch!.enter(block, enter, m, options) : enter(m, options);
 
 const enter = (m: AsyncContextManager, options: EnterOptions | undefined): unknown => {
   options?.signal?.throwIfAborted();
@@ -33,8 +33,10 @@ export const exitStep = (
   block: Block | undefined,
   failure?: Failure,
   options?: ExitOptions,
-): unknown =>
-  block ? hooks.watch!.exit(block, failure, () => m[aexit](failure, options)) : m[aexit](failure, options);
+): unknown => (block ? hooks.watch!.exit(block, failure, exit, m, failure, options) : m[aexit](failure, options));
+
+const exit = (m: AsyncContextManager, failure: Failure | undefined, options: ExitOptions | undefined): unknown =>
+  m[aexit](failure, options);
 
 /**
  * enter → body → exit, on every path: the body's result, or `undefined` when the exit suppressed
@@ -50,11 +52,11 @@ export async function runBlock(
 ): Promise<unknown> {
   const m = toManager(manager); // in here, a refused manager is a rejection like every other failure
   const block = opened ?? hooks.watch?.open(m);
-  if (block && !opened) return hooks.watch!.run(block, () => runBlock(m, body, options, block), "block");
+  if (block && !opened) return hooks.watch!.run(block, "block", runBlock, m, body, options, block);
   const value = await enterStep(m, block, options);
   let result;
   try {
-    result = await (block ? hooks.watch!.run(block, () => body(value), "body") : body(value));
+    result = await (block ? hooks.watch!.run(block, "body", body, value) : body(value));
   } catch (error) {
     let suppress;
     try {

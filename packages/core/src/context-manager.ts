@@ -1,5 +1,5 @@
 import { expected, reused, tagOf as tag } from "./errors.js";
-import type { AsyncContextManager, EnterOptions, ExitOptions, Failure } from "./protocol.js";
+import { type AsyncContextManager, type EnterOptions, type ExitOptions, type Failure, NO_OPTIONS } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
 
@@ -11,7 +11,6 @@ type Generator<T> = AsyncGenerator<T, unknown, undefined>;
 // call only: an async generator runs synchronously inside next()/throw() up to its first await.
 let step: "enter" | "exit" | undefined;
 let stepOptions: EnterOptions | ExitOptions | undefined;
-const NO_OPTIONS = Object.freeze({});
 
 /** Resumes `generator` (next or throw) with `options` readable as the current step's during its synchronous part. */
 function resume<T>(
@@ -95,20 +94,25 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   #this: unknown;
   #args: unknown[];
   #suppresses: boolean;
-  /** How errors name it: `fileLock()` for `async function* fileLock()`, else "generator". */
-  #label: string;
+  /** The generator function's name (or the one given), "" when anonymous. */
+  #name: string;
 
   constructor(fn: Function, thisArg: unknown, args: unknown[], suppresses: boolean, name: string) {
     this.#fn = fn;
     this.#this = thisArg;
     this.#args = args;
     this.#suppresses = suppresses;
-    this.#label = name ? `${name}()` : "generator";
+    this.#name = name;
+  }
+
+  /** How errors name it: `fileLock()` for `async function* fileLock()`, else "generator". */
+  get #label(): string {
+    return this.#name ? `${this.#name}()` : "generator";
   }
 
   /** The generator's name, for traces: `migrate`, or "contextManager" for an anonymous one. */
   get [managerName](): string {
-    return this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2);
+    return this.#name || "contextManager";
   }
 
   // Plain promise chains rather than async functions: each async layer costs ticks on a path
@@ -116,7 +120,7 @@ export class GeneratorContextManager<T, Exit extends boolean = boolean> implemen
   /** Runs the generator to its `yield`; the yielded value is the block's. Single use. */
   [aenter](options?: EnterOptions): Promise<T> {
     const fn = this.#fn;
-    if (!fn) return Promise.reject(reused(this.#label === "generator" ? "contextManager" : this.#label.slice(0, -2)));
+    if (!fn) return Promise.reject(reused(this[managerName]));
     this.#fn = undefined;
     let generator: Generator<T>;
     try {

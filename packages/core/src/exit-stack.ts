@@ -236,7 +236,7 @@ function callable<F>(fn: F, method: string): F {
 /** A watched enter whose body is the caller's code: the block attached to the caller, its enter run by observers. */
 function enterAttached(m: AsyncContextManager, block: Block, options: EnterOptions | undefined): unknown {
   hooks.watch!.attach(block);
-  return hooks.watch!.run(block, () => enterStep(m, block, options), "enter");
+  return hooks.watch!.run(block, "enter", enterStep, m, block, options);
 }
 
 async function exitLate(m: AsyncContextManager, block: Block | undefined): Promise<never> {

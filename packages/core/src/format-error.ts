@@ -66,7 +66,7 @@ const attempt = <T>(fn: () => T, fallback: () => T): T => {
 /** An Error of any realm (an iframe's, a `vm` context's): `instanceof` sees only this realm's. */
 const anyError = (e: unknown): e is object =>
   attempt(
-    () => isError(e) || (!!e && typeof e === "object" && tagOf(e) === "Error"),
+    () => isError(e) || tagOf(e) === "Error", // a primitive's tag is never "Error"
     () => false,
   );
 

@@ -9,6 +9,7 @@
 import { hooks, type Watch } from "./hooks.js";
 import type { Failure } from "./protocol.js";
 import { nameOf } from "./names.js";
+import { expected } from "./errors.js";
 
 /** How a block ended: `enter-failed` (no exit ran), or what its exit made of the block's outcome. */
 export type Outcome = "ok" | "error" | "suppressed" | "replaced" | "enter-failed";
@@ -80,19 +81,13 @@ let syncCurrent: Block | undefined; // the block whose body is running synchrono
  */
 export function observe(observer: Observer): () => void {
   if (observer === null || typeof observer !== "object")
-    throw new TypeError("Expected an observer object with enter/entered/exit/exited methods");
+    throw expected("an observer object (with enter/entered/exit/exited/run methods, all optional)", observer);
   hooks.watch ??= watch;
   observers.push(observer);
   return () => {
     const at = observers.indexOf(observer);
     if (at >= 0) observers.splice(at, 1);
   };
-}
-
-/** Whether any observer wants events now: the one check a block makes when it opens. */
-export function observing(): boolean {
-  for (const o of [...observers]) if (!o.active || isolated(o, () => o.active!(), false)) return true;
-  return false;
 }
 
 /** Calls one observer method; if it throws, the observer is reported, removed, and `fallback` returned. */
@@ -105,7 +100,7 @@ function isolated<R>(observer: Observer, call: () => R, fallback: R): R {
   }
 }
 
-function notify(step: "enter" | "entered" | "exit" | "exited", block: Block): void {
+function notify(step: "enter" | "entered" | "exit" | "exited" | "attach", block: Block): void {
   for (const o of [...observers]) isolated(o, () => o[step]?.(block), undefined);
 }
 
@@ -119,7 +114,8 @@ function drop(observer: Observer, error: unknown): void {
 /** The steps of a watched block, as the lifecycle (block.ts, unwind.ts) calls them. */
 const watch: Watch = {
   open(manager) {
-    if (!observing()) return undefined;
+    // The one check a block makes when it opens: does any observer want events now?
+    if (![...observers].some((o) => !o.active || isolated(o, () => o.active!(), false))) return undefined;
     let parent = syncCurrent;
     for (const o of [...observers]) if (o.current) parent = isolated(o, () => o.current!(), undefined) ?? parent;
     const block: Block = { id: ++nextId, name: nameOf(manager), parent, times: { enter: performance.now() } };
@@ -127,10 +123,10 @@ const watch: Watch = {
     return block;
   },
 
-  async enter(block, call) {
+  async enter(block, call, ...args) {
     let value: unknown;
     try {
-      value = await call();
+      value = await call(...args);
     } catch (error) {
       entered(block, { error });
       throw error;
@@ -140,11 +136,11 @@ const watch: Watch = {
   },
 
   attach(block) {
-    for (const o of [...observers]) isolated(o, () => o.attach?.(block), undefined);
+    notify("attach", block);
   },
 
-  run(block, fn, step) {
-    let call = fn;
+  run(block, step, fn, ...args) {
+    let call = () => fn(...args);
     for (const o of observers) if (o.run) call = wrapRun(o, block, call, step);
     const previous = syncCurrent;
     syncCurrent = block;
@@ -155,25 +151,29 @@ const watch: Watch = {
     }
   },
 
-  exit(block, failure, call) {
+  exit(block, failure, call, ...args) {
     block.times.exit = performance.now();
     block.failure = failure;
     notify("exit", block);
+    // The block's outcome from what the exit saw and what it returned, or what it threw: the
+    // block's own error rethrown, or a new one that replaced it.
+    const done = (result: unknown) => (
+      exited(block, !failure ? "ok" : result === true ? "suppressed" : "error", failure?.error),
+      result
+    );
+    const threw = (error: unknown): never => {
+      exited(block, failure && error !== failure.error ? "replaced" : "error", error);
+      throw error;
+    };
     let result: unknown;
     try {
-      result = call();
+      result = call(...args);
     } catch (error) {
-      exitThrew(block, failure, error);
-      throw error;
+      threw(error);
     }
-    if (!result || typeof (result as PromiseLike<unknown>).then !== "function") return exitDone(block, failure, result);
-    return Promise.resolve(result).then(
-      (value) => exitDone(block, failure, value),
-      (error) => {
-        exitThrew(block, failure, error);
-        throw error;
-      },
-    );
+    return result && typeof (result as PromiseLike<unknown>).then === "function"
+      ? Promise.resolve(result).then(done, threw)
+      : done(result);
   },
 };
 
@@ -215,18 +215,6 @@ function entered(block: Block, enterError?: { error: unknown }): void {
   if (enterError) ((block.outcome = "enter-failed"), (block.error = enterError.error));
   notify("entered", block);
   if (enterError) block.times.exited = block.times.entered;
-}
-
-/** The exit finished: the block's outcome from what it saw and what the exit returned. */
-function exitDone(block: Block, failure: Failure | undefined, result: unknown): unknown {
-  if (!failure) exited(block, "ok");
-  else exited(block, result === true ? "suppressed" : "error", failure.error);
-  return result;
-}
-
-/** The exit threw: the block's own error rethrown, or a new one that replaced it. */
-function exitThrew(block: Block, failure: Failure | undefined, error: unknown): void {
-  exited(block, failure && error !== failure.error ? "replaced" : "error", error);
 }
 
 function exited(block: Block, outcome: Outcome, error?: unknown): void {

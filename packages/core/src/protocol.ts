@@ -41,6 +41,9 @@ export interface ExitOptions {
   signal?: AbortSignal;
 }
 
+/** The options an enter or exit sees when its caller passed none: one shared, frozen empty object. */
+export const NO_OPTIONS: EnterOptions & ExitOptions = /* @__PURE__ */ Object.freeze({});
+
 /** Anything accepted where a manager is: a manager, or an object with `Symbol.asyncDispose`/`Symbol.dispose`. */
 export type Enterable = AsyncContextManager<any, any> | AsyncDisposable | Disposable;
 

@@ -1,10 +1,7 @@
 import { expected, reused } from "./errors.js";
-import type { AsyncContextManager, EnterOptions, ExitOptions, Failure } from "./protocol.js";
+import { type AsyncContextManager, type EnterOptions, type ExitOptions, type Failure, NO_OPTIONS } from "./protocol.js";
 import { hooks } from "./hooks.js";
 import { aenter, aexit, managerName } from "./symbols.js";
-
-/** What `enter` and `exit` get when the caller passed no options: one shared empty object. */
-const NO_OPTIONS: EnterOptions = Object.freeze({});
 
 /**
  * A single-use manager from two functions, without a generator: `enter()` gives the value and

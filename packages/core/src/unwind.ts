@@ -87,9 +87,7 @@ export async function unwind(
         if (result && typeof result.then === "function") result = await result;
         if (result === true) pending = undefined;
       } else if (kind >= CALL) {
-        const result = block
-          ? hooks.watch!.exit(block, pending, () => py(kind, target, detail))
-          : py(kind, target, detail);
+        const result = block ? hooks.watch!.exit(block, pending, py, kind, target, detail) : py(kind, target, detail);
         if (result && typeof (result as PromiseLike<unknown>).then === "function") await result;
       } else if (kind === NULL) {
         needsAwait = true;

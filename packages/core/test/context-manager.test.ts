@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aenter, aexit, asyncWith, contextManager } from "../src/index.js";
+import { aenter, aexit, type AsyncContextManager, asyncWith, contextManager } from "../src/index.js";
 import { label, type Log, rejection } from "./fixtures.js";
 
 /** A generator manager that logs, and handles the block's error as `onError` says. */
@@ -184,6 +184,23 @@ describe("contextManager protocol errors", () => {
         "Expected a fresh contextManager() manager, got one already entered: managers are single-use, call contextManager() again",
       ),
     );
+  });
+
+  it("refuses an exit without a successful enter: never entered, already exited, or failed to enter", async () => {
+    const notEntered = new TypeError("not entered: [aexit] needs a successful [aenter] first");
+    const migrate = contextManager(async function* migrate() {
+      yield 1;
+    });
+    await expect(migrate()[aexit]()).rejects.toThrow(notEntered);
+    const used = migrate();
+    await asyncWith(used, () => {});
+    await expect(used[aexit]()).rejects.toThrow(notEntered);
+    const broken = contextManager(function () {
+      throw new Error("no generator");
+    } as never);
+    const failed = (broken as () => AsyncContextManager)();
+    await expect(failed[aenter]()).rejects.toThrow("no generator");
+    await expect(failed[aexit]()).rejects.toThrow(notEntered);
   });
 
   it("names a named generator in every protocol error", async () => {

@@ -46,6 +46,13 @@ class Connection {
 }
 
 describe("observe()", () => {
+  it("refuses what is not an observer object, saying what it got", () => {
+    expect(() => observe(null as never)).toThrow(
+      new TypeError("Expected an observer object (with enter/entered/exit/exited/run methods, all optional), got null"),
+    );
+    expect(() => observe((() => {}) as never)).toThrow(/got a function$/);
+  });
+
   it("reports every step of a block run by asyncWith, with the manager's name and durations", async () => {
     const { events, blocks } = record();
     const migrate = contextManager(async function* migrate() {
@@ -168,6 +175,27 @@ describe("observe()", () => {
       expect(await asyncWith(new Lock(), () => 43)).toBe(43);
       expect(reported).toEqual([bad]);
       expect(calls).toEqual(["first", "third", "first", "third"]);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it("an observer removed for a throwing active() or attach() does not hide the block from the next one", async () => {
+    const original = console.error;
+    console.error = () => {};
+    try {
+      const seen: string[] = [];
+      const throwing = (what: string) => () => {
+        throw new Error(`${what} bug`);
+      };
+      // The second asks with active() too: read from a live list, the removal of the first skips it.
+      stops.push(observe({ active: throwing("active") }));
+      stops.push(observe({ active: () => true, entered: (b) => void seen.push(`entered ${b.name}`) }));
+      await asyncWith(new Lock(), () => {});
+      stops.push(observe({ attach: throwing("attach") }));
+      stops.push(observe({ active: () => true, attach: (b) => void seen.push(`attached ${b.name}`) }));
+      await asyncWith(new AsyncExitStack(), (stack) => stack.enterContext(new Lock()));
+      expect(seen).toEqual(["entered Lock", "entered AsyncExitStack", "attached Lock", "entered Lock"]);
     } finally {
       console.error = original;
     }

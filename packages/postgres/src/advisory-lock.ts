@@ -117,8 +117,9 @@ export function advisoryLock<C extends Queryable>(
       "fence with shared: true (shared holders would each raise the token and fence one another out)",
     );
   for (const name in options)
-    // no array per call: most calls pass no options at all
-    if (!_OPTIONS.includes(name))
+    // no array per call: most calls pass no options at all. Own keys only, as Object.keys sees
+    // them (transaction() too): an options object made from defaults by Object.create is fine.
+    if (Object.hasOwn(options, name) && !_OPTIONS.includes(name))
       throw expected(
         "advisoryLock() options among shared, wait, signal, retryInterval and fence",
         options,

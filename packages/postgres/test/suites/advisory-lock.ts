@@ -49,6 +49,9 @@ export function testAdvisoryLock(database: Database): void {
       expect(() => advisoryLock(db(), 1, { exclusive: true } as never)).toThrow(
         "Expected advisoryLock() options among shared, wait, signal, retryInterval and fence, got options exclusive",
       );
+      // Own keys are checked, as transaction() checks them; inherited ones (defaults) are read, not refused.
+      const defaults = Object.assign(Object.create({ note: "inherited" }), { wait: false });
+      expect(() => advisoryLock(db(), 1, Object.create(defaults))).not.toThrow();
     });
 
     it("advisoryXactLock(): held until the transaction ends, committed or rolled back; refused outside one", async () => {
