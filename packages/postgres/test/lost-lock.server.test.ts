@@ -1,6 +1,7 @@
 // The README's safe patterns under attack (#22): processes incrementing one row under advisoryLock
 // — the writes in a transaction on the lock's own session, or on another connection behind
-// checkFence — while holders' sessions are terminated at random and the server restarts once per run. On its own cluster: a restart ends every session.
+// checkFence — while holders' sessions are terminated at random and the server restarts once per
+// run. On its own cluster: a restart ends every session.
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -42,16 +43,16 @@ async function run(mode: "own" | "fenced"): Promise<{
   await c.query("drop table if exists counter; create table counter (id int primary key, ids text[] not null)");
   await c.query("insert into counter values (1, '{}')");
   const done = new Set<string>();
-  const ends: { backend: number; aborted: boolean }[] = [];
+  const ends: { backend: number; aborted: boolean; ok: boolean }[] = [];
   let failures = 0;
   const exited = Array.from({ length: WORKERS }, (_, slot) => {
     const child = spawn(process.execPath, [worker, cluster.config.host, String(slot), String(INCREMENTS), mode], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     createInterface({ input: child.stdout! }).on("line", (line) => {
-      const [what, id, backend, aborted] = line.split(" ");
+      const [what, id, backend, aborted, outcome] = line.split(" ");
       if (what === "done") done.add(id!);
-      if (what === "end") ends.push({ backend: Number(backend), aborted: aborted === "1" });
+      if (what === "end") ends.push({ backend: Number(backend), aborted: aborted === "1", ok: outcome === "ok" });
     });
     return new Promise<void>((resolve) => child.on("close", (code) => (code === 0 || failures++, resolve())));
   });
@@ -86,8 +87,13 @@ async function run(mode: "own" | "fenced"): Promise<{
   const ids: string[] = (await c.query("select ids from counter where id = 1")).rows[0].ids;
   await c.end();
   const unique = new Set(ids);
-  // Each terminated session's last block must have seen its signal abort.
-  const unaware = terminated.filter((pid) => !ends.filter((e) => e.backend === pid).at(-1)?.aborted).length;
+  // Each terminated session's last block must have seen its signal abort — unless that block ended
+  // ok: its exit's unlock then succeeded on the session, so the session was alive to the block's
+  // end and the termination landed after it (the holder found in pg_locks was finishing its unlock).
+  const unaware = terminated.filter((pid) => {
+    const last = ends.filter((e) => e.backend === pid).at(-1);
+    return !last?.aborted && !last?.ok;
+  }).length;
   return {
     lost: [...done].filter((id) => !unique.has(id)).length + (total - done.size),
     doubled: ids.length - unique.size,
