@@ -46,7 +46,7 @@ export const sizes = [
     label: "@asyncwith/edge (and /hono), beyond core",
     exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
     external: ["@asyncwith/core", "hono"],
-    budget: 3260, // + durableLock's release cut short at an exit deadline, with the error that says the lease still bounds it (#21); + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
+    budget: 3290, // + the lock object remembers at most 1,024 withdrawals of requests not yet arrived, oldest forgotten first (unbounded before); + durableLock's release cut short at an exit deadline, with the error that says the lease still bounds it (#21); + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
   },
   {
     label: "@asyncwith/node, beyond core",

@@ -105,6 +105,9 @@ interface _State {
 
 type _Holder = { token: string; expiresAt: number };
 
+/** How many withdrawals of requests not yet arrived a lock object remembers. */
+const _REMEMBERED = 1024;
+
 /**
  * The Durable Object behind `durableLock`: one instance per lock name. The holder is stored (it
  * survives a restart); waiters queue in memory; an alarm expires a holder that vanished.
@@ -122,7 +125,12 @@ export class DurableLock {
   #state: _State;
   #holder: _Holder | undefined;
   #waiters: Array<{ token: string; wake: () => void }> = [];
-  /** Requests withdrawn before they arrived: refused when they do. */
+  /**
+   * Requests withdrawn before they arrived: refused when they do. Bounded, oldest forgotten first:
+   * a withdrawal whose request never comes (its lease already ended, say) would otherwise stay for
+   * the object's life. One forgotten and then arriving is granted a lease nobody releases, which
+   * its `ttl` ends: a delay for the next holder, never two holders.
+   */
   #withdrawn = new Set<string>();
 
   constructor(state: _State, _env?: unknown) {
@@ -166,6 +174,7 @@ export class DurableLock {
     if (this.#holder?.token === token) return this.#release(token);
     const at = this.#waiters.findIndex((w) => w.token === token);
     this.#withdrawn.add(token);
+    if (this.#withdrawn.size > _REMEMBERED) this.#withdrawn.delete(this.#withdrawn.values().next().value!);
     if (at >= 0) this.#waiters.splice(at, 1)[0]!.wake();
     return at >= 0;
   }

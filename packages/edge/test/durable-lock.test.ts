@@ -63,6 +63,18 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
     expect(await asyncWith(durableLock(env.LOCKS, name, { ttl: 60_000 }), (held) => held.name)).toBe(name);
   });
 
+  it("remembers a bounded number of withdrawals whose request never arrives, the oldest forgotten first", async () => {
+    const stub = env.LOCKS.get(env.LOCKS.idFromName(unique()));
+    const post = (path: string) => stub.fetch(`https://durable-lock/${path}`, { method: "POST" });
+    const tokens = Array.from({ length: 1025 }, () => crypto.randomUUID());
+    for (const token of tokens) expect((await post(`cancel?token=${token}`)).status).toBe(202); // never arrived
+    // The newest is still refused when it arrives; the oldest, forgotten, is granted (its ttl bounds it).
+    expect(await (await post(`acquire?ttl=60000&token=${tokens.at(-1)}`)).json()).toBeNull();
+    const granted = (await (await post(`acquire?ttl=60000&token=${tokens[0]}`)).json()) as { token: string } | null;
+    expect(granted?.token).toBe(tokens[0]);
+    expect((await post(`release?token=${tokens[0]}`)).status).toBe(204);
+  });
+
   it("stops waiting for a release at the exit deadline, and says the lock stays held until its lease ends", async () => {
     const name = unique();
     // The lock's own object, except that its answer to the release never comes (a stuck connection).
