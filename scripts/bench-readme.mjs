@@ -78,6 +78,16 @@ for (const run of runs) {
   }
 }
 for (const run of runs) {
+  // The core lifecycle's own guardrail (#21): asyncWith costs what try/finally does, and no tick more.
+  const plain = ratioIn(run, first, "asyncWith");
+  const ticks = run.tables.find((t) => t.title.startsWith(first))?.rows.find((r) => r.construct === "asyncWith")?.[
+    "extra ticks"
+  ];
+  goals.push([
+    `asyncWith ≤ 1.10× hand-written try/finally, +0 microtask ticks (${run.node})`,
+    `${fmt(plain)}×, +${ticks ?? "?"}`,
+    plain <= 1.1 && ticks === 0 ? "met" : "not met",
+  ]);
   const floor = ratioIn(run, "contextManager, as a ratio to its floor", "contextManager");
   goals.push([
     `contextManager ≤ 1.10× the same async generator driven by hand (${run.node})`,
