@@ -59,17 +59,26 @@ export const _canCancel = (client: Queryable): boolean =>
  * Cancels the statement a node-postgres client is running (`pg_cancel_backend`, from a short-lived
  * second session with the same settings) — or, with `end`, ends its session (`pg_terminate_backend`:
  * a backend busy with a statement does not notice its socket closing, and keeps its locks till it
- * does). PGlite runs statements in this thread: nothing runs to cancel while JavaScript does, and a
- * later statement is refused anyway.
+ * does). With `startedBefore` (a `performance.now()` time), only a statement that started before
+ * then is cancelled: the second session takes a while to connect, and meanwhile the statement may
+ * have ended and the connection's owner started another — the caller's own, after an abandoned
+ * exit — which is not the one to cancel. PGlite runs statements in this thread: nothing runs to
+ * cancel while JavaScript does, and a later statement is refused anyway.
  */
-export async function _cancelRunning(client: Queryable, end = false): Promise<void> {
+export async function _cancelRunning(client: Queryable, end = false, startedBefore?: number): Promise<boolean> {
   const pg = client as unknown as _PgClient;
-  if (!_canCancel(client)) return;
+  if (!_canCancel(client)) return false;
   const other = new pg.constructor(pg.connectionParameters);
   (other as { on?(event: string, listener: () => void): unknown }).on?.("error", () => {}); // a failed cancel is no crash
   try {
     await other.connect();
-    await other.query(`SELECT pg_${end ? "terminate" : "cancel"}_backend($1)`, [pg.processID]);
+    // The abort's time in the server's clock: this statement's start less the time since the abort
+    // (late by at most this statement's trip to the server).
+    const { rows } = await other.query(
+      `SELECT pg_${end ? "terminate" : "cancel"}_backend(pid) AS sent FROM pg_stat_activity WHERE pid = $1 AND ($2::float8 IS NULL OR query_start < statement_timestamp() - $2 * interval '1s')`,
+      [pg.processID, startedBefore === undefined || end ? null : (performance.now() - startedBefore) / 1000],
+    );
+    return (rows[0] as { sent?: boolean } | undefined)?.sent === true; // whether a signal went out
   } finally {
     await other.end().catch(() => {});
   }
@@ -95,8 +104,15 @@ export function _cancelAt(signal: AbortSignal | undefined, client: Queryable, en
     sent: Promise.resolve(),
     stop: () => signal.removeEventListener("abort", cancel),
   };
-  const cancel = () => void (canceller.sent = _cancelRunning(client, end).catch(() => {})); // the server gone too: the wait fails on its own
-  if (signal.aborted) cancel();
+  // Aborted already: the statement to cancel is the one about to run. Aborted later: the one running
+  // then, never one started after it (see _cancelRunning).
+  const send = (startedBefore?: number) =>
+    void (canceller.sent = _cancelRunning(client, end, startedBefore).then(
+      () => {},
+      () => {}, // the server gone too: the wait fails on its own
+    ));
+  const cancel = () => send(performance.now());
+  if (signal.aborted) send();
   else signal.addEventListener("abort", cancel, { once: true });
   return canceller;
 }

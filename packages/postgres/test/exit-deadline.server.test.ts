@@ -4,6 +4,7 @@
 import { asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import type pg from "pg";
 import { expect, it } from "vitest";
+import { _cancelRunning } from "../src/_deadline.ts";
 import { _key } from "../src/advisory-lock.ts";
 import { advisoryLock, transaction } from "../src/index.ts";
 import { client, pool } from "./pg.ts";
@@ -78,4 +79,16 @@ it("advisoryLock(client): at the deadline the left-running statement is cancelle
   const other = await client();
   await other.query("SELECT pg_advisory_lock($1::bigint)", [_key("cut-short-client").toString()]); // released
   expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]); // and the caller's connection lives on
+});
+
+it("a deadline's cancel spares a statement that started after the abort: the caller's next one, after an abandoned exit", async () => {
+  const c = await client();
+  const leftover = c.query(HOUR);
+  await running(pidOf(c));
+  // An abort a minute ago: the statement running now started after it, so it is not the one to cancel.
+  expect(await _cancelRunning(c, false, performance.now() - 60_000)).toBe(false);
+  // An abort a minute from now: the statement running now started before it, and is cancelled.
+  expect(await _cancelRunning(c, false, performance.now() + 60_000)).toBe(true);
+  await expect(leftover).rejects.toMatchObject({ code: "57014" });
+  expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
 });
