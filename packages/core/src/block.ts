@@ -33,7 +33,7 @@ export const exitStep = (
   block: Block | undefined,
   failure?: Failure,
   options?: ExitOptions,
-): unknown => (block ? hooks.watch!.exit(block, failure, exit, m, failure, options) : m[aexit](failure, options));
+): unknown => (block ? hooks.watch!.exit(block, failure, exit, m, failure, options) : exit(m, failure, options));
 
 const exit = (m: AsyncContextManager, failure: Failure | undefined, options: ExitOptions | undefined): unknown =>
   m[aexit](failure, options);

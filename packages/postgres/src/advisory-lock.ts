@@ -116,14 +116,17 @@ export function advisoryLock<C extends Queryable>(
       options,
       "fence with shared: true (shared holders would each raise the token and fence one another out)",
     );
-  // Own keys only, as transaction() checks them: options made from defaults by Object.create are fine.
-  const unknown = Object.keys(options).filter((k) => !_OPTIONS.includes(k));
-  if (unknown.length)
-    throw expected(
-      "advisoryLock() options among shared, wait, signal, retryInterval and fence",
-      options,
-      `options ${unknown.join(", ")}`,
-    );
+  // No array per call (most calls pass no options at all: this runs per block). Own keys only, as
+  // transaction() checks them: options made from defaults by Object.create are fine.
+  for (const name in options)
+    if (Object.hasOwn(options, name) && !_OPTIONS.includes(name))
+      throw expected(
+        "advisoryLock() options among shared, wait, signal, retryInterval and fence",
+        options,
+        `options ${Object.keys(options)
+          .filter((k) => !_OPTIONS.includes(k))
+          .join(", ")}`,
+      );
   if (!(typeof retryInterval === "number" && retryInterval > 0 && retryInterval < 2 ** 31))
     throw expected("advisoryLock() options.retryInterval to be a positive number of milliseconds", retryInterval);
   const suffix = shared ? "_shared" : "";
