@@ -13,6 +13,7 @@ export default defineConfig({
         durableObjects: {
           STORE: { className: "Store", useSQLite: true },
           LOCKS: { className: "DurableLock", useSQLite: true },
+          FORGETFUL_LOCKS: { className: "ForgetfulLock", useSQLite: true },
         },
         d1Databases: ["DB"],
       },

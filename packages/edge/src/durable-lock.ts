@@ -105,9 +105,6 @@ interface _State {
 
 type _Holder = { token: string; expiresAt: number };
 
-/** How many withdrawals of requests not yet arrived a lock object remembers. */
-const _REMEMBERED = 1024;
-
 /**
  * The Durable Object behind `durableLock`: one instance per lock name. The holder is stored (it
  * survives a restart); waiters queue in memory; an alarm expires a holder that vanished.
@@ -122,6 +119,13 @@ export class DurableLock {
    * runtime field, and no dependency on `cloudflare:workers` to extend its `DurableObject`.
    */
   declare readonly __DURABLE_OBJECT_BRAND: never;
+  /**
+   * How many withdrawals of requests not yet arrived one lock object remembers, the oldest
+   * forgotten first (see below). Subclass to change it.
+   * @example
+   * export class BigLock extends DurableLock { static override remembered = 10_000; }
+   */
+  static remembered = 1024;
   #state: _State;
   #holder: _Holder | undefined;
   #waiters: Array<{ token: string; wake: () => void }> = [];
@@ -134,6 +138,9 @@ export class DurableLock {
   #withdrawn = new Set<string>();
 
   constructor(state: _State, _env?: unknown) {
+    // NaN or a negative bound would silently remember everything, or nothing
+    if (!((new.target as typeof DurableLock).remembered >= 0))
+      throw expected("DurableLock.remembered to be a number, 0 or more", (new.target as typeof DurableLock).remembered);
     this.#state = state;
     void state.blockConcurrencyWhile(async () => void (this.#holder = await state.storage.get<_Holder>("holder")));
   }
@@ -174,7 +181,8 @@ export class DurableLock {
     if (this.#holder?.token === token) return this.#release(token);
     const at = this.#waiters.findIndex((w) => w.token === token);
     this.#withdrawn.add(token);
-    if (this.#withdrawn.size > _REMEMBERED) this.#withdrawn.delete(this.#withdrawn.values().next().value!);
+    if (this.#withdrawn.size > (this.constructor as typeof DurableLock).remembered)
+      this.#withdrawn.delete(this.#withdrawn.values().next().value!);
     if (at >= 0) this.#waiters.splice(at, 1)[0]!.wake();
     return at >= 0;
   }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { aenter, aexit, asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
-import { durableLock } from "../src/index.ts";
+import { DurableLock, durableLock } from "../src/index.ts";
 
 const unique = () => `lock-${crypto.randomUUID()}`;
 
@@ -64,15 +64,26 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
   });
 
   it("remembers a bounded number of withdrawals whose request never arrives, the oldest forgotten first", async () => {
-    const stub = env.LOCKS.get(env.LOCKS.idFromName(unique()));
+    expect(DurableLock.remembered).toBe(1024);
+    const stub = env.FORGETFUL_LOCKS.get(env.FORGETFUL_LOCKS.idFromName(unique())); // remembers 4
     const post = (path: string) => stub.fetch(`https://durable-lock/${path}`, { method: "POST" });
-    const tokens = Array.from({ length: 1025 }, () => crypto.randomUUID());
+    const tokens = Array.from({ length: 5 }, () => crypto.randomUUID());
     for (const token of tokens) expect((await post(`cancel?token=${token}`)).status).toBe(202); // never arrived
     // The newest is still refused when it arrives; the oldest, forgotten, is granted (its ttl bounds it).
     expect(await (await post(`acquire?ttl=60000&token=${tokens.at(-1)}`)).json()).toBeNull();
+    expect(await (await post(`acquire?ttl=60000&token=${tokens[1]}`)).json()).toBeNull();
     const granted = (await (await post(`acquire?ttl=60000&token=${tokens[0]}`)).json()) as { token: string } | null;
     expect(granted?.token).toBe(tokens[0]);
     expect((await post(`release?token=${tokens[0]}`)).status).toBe(204);
+  });
+
+  it("refuses a subclass whose withdrawals bound is not a number, 0 or more", () => {
+    class Unbounded extends DurableLock {
+      static override remembered = Number.NaN;
+    }
+    expect(() => new Unbounded({} as never)).toThrow(
+      "Expected DurableLock.remembered to be a number, 0 or more, got NaN",
+    );
   });
 
   it("stops waiting for a release at the exit deadline, and says the lock stays held until its lease ends", async () => {

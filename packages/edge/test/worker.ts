@@ -2,7 +2,14 @@
 // SQLite storage and RPC for the transaction and stub tests.
 import { DurableObject, RpcTarget } from "cloudflare:workers";
 
-export { DurableLock } from "../src/index.ts";
+import { DurableLock } from "../src/index.ts";
+
+export { DurableLock };
+
+/** The lock object with a small memory of withdrawals: the bound is tested in a few requests. */
+export class ForgetfulLock extends DurableLock {
+  static override remembered = 4;
+}
 
 class Session extends RpcTarget {
   constructor(readonly onDispose: () => void) {
