@@ -13,16 +13,16 @@ const coreJs = createRequire(join(root, "packages/core/package.json")).resolve(
 
 /** What each figure bundles, and its budget in bytes (a ratchet at the measured size plus a little room). */
 export const sizes = [
-  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1430 }, // + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16); + the watched steps inline in the one lifecycle, + enter options and the aborted-signal check (#21)
-  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1095 }, // + its name in every error (#14) and in traces (#16); + enterOptions()/exitOptions() around each resume (#21)
+  { label: "core: asyncWith alone", exports: { [dist("core")]: ["asyncWith"] }, budget: 1445 }, // + the lifecycle's slots shared by every copy of core in the realm (ESM + CJS, a bundled copy): observe()/detectLeaks() through one copy saw nothing another ran; + the spec-faithful SuppressedError ponyfill (via disposables), + the observer slot (#16); + the watched steps inline in the one lifecycle, + enter options and the aborted-signal check (#21)
+  { label: "core: contextManager alone", exports: { [dist("core")]: ["contextManager"] }, budget: 1115 }, // + the shared slots (leak tracking across copies); + its name in every error (#14) and in traces (#16); + enterOptions()/exitOptions() around each resume (#21)
   // The Foundation issue's goal for these three is 1,536 bytes: not met (the core README, "Performance and size", says why).
   {
     label: "core: asyncWith + contextManager + AsyncExitStack",
     exports: { [dist("core")]: ["asyncWith", "contextManager", "AsyncExitStack"] },
-    budget: 3455,
+    budget: 3470,
     goal: 1536,
-  }, // + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back. RAISED (#21 asks for budgets that only go down): not met, see the #21 note. What the +300 B over the 3,150 before #21 buys, measured by removing each: the watched steps inside the one path ~145 B, enterOptions()/exitOptions() around each resume ~60 B, enter/exit options and the aborted-signal check the rest
-  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8385 }, // + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
+  }, // + the slots shared by every copy of core (observation and leak tracking across ESM/CJS/bundled copies, +16 B); + declared suppression for contextManager (#13); + watched stack entries through the unwinder, not a copy, + enter options, + exit options through the stack (#21): to be won back. RAISED (#21 asks for budgets that only go down): not met, see the #21 note. What the +300 B over the 3,150 before #21 buys, measured by removing each: the watched steps inside the one path ~145 B, enterOptions()/exitOptions() around each resume ~60 B, enter/exit options and the aborted-signal check the rest
+  { label: "core: the whole package", exports: { [dist("core")]: "*" }, budget: 8375 }, // the shared slots, and leak tracking with each target its own unregister token (no WeakMap of tokens); + cancellation (#15), observe(), formatError, detectLeaks (#16); + formatError that never throws, observers isolated, cancellable enters, iterative abort propagation, exit deadlines everywhere (#21): to be won back
   {
     label: "@asyncwith/browser, beyond core",
     exports: { [dist("browser")]: "*" },
@@ -46,7 +46,7 @@ export const sizes = [
     label: "@asyncwith/edge (and /hono), beyond core",
     exports: { [dist("edge")]: "*", [dist("edge", "hono.js")]: "*" },
     external: ["@asyncwith/core", "hono"],
-    budget: 3290, // + the lock object remembers at most 1,024 withdrawals of requests not yet arrived, oldest forgotten first (unbounded before); + durableLock's release cut short at an exit deadline, with the error that says the lease still bounds it (#21); + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
+    budget: 3345, // + DurableLock.remembered, the withdrawals bound a subclass may change, checked when the object is made (its test needs 5 requests, not 1,025 that timed out on a busy machine); + the lock object remembers at most 1,024 withdrawals of requests not yet arrived, oldest forgotten first (unbounded before); + durableLock's release cut short at an exit deadline, with the error that says the lease still bounds it (#21); + durableLock's withdrawable waits: the enter's signal leaves the object's queue (#21); + exits that wait for a streamed body (#24, ~980 B): the body wrapper, scope.signal on disconnect, exitAfterBody's deferred exit, the Hono middleware through a RequestScope and onStreamError
   },
   {
     label: "@asyncwith/node, beyond core",

@@ -1,7 +1,15 @@
 // The one place the lifecycle looks for optional steps: slots that `observe()` and `detectLeaks()`
 // fill when first used. Until then (and in every bundle that never imports them) they are empty, so
 // watching costs neither time nor bytes where nobody watches.
-import type { Block } from "./observe.js";
+//
+// The slots are shared by every copy of this package in the realm — its ESM and CJS builds, a copy
+// a bundler inlined next to the one in node_modules — through one registered-symbol key, as
+// OpenTelemetry's API shares its globals: an observer or detectLeaks() turned on through one copy
+// sees the blocks every copy runs (with a slot per module, a CJS app under an ESM preload traced
+// nothing, silently). The key names this contract's version: change `Watch` or `Tracked`
+// incompatibly and bump it, so that copies that cannot share stop sharing.
+import type { Tracked } from "./leaks.js";
+import type { Block, Observer } from "./observe.js";
 import type { Failure } from "./protocol.js";
 
 /**
@@ -28,11 +36,18 @@ export interface Watch {
   ): unknown;
 }
 
-export const hooks: {
-  /** Observation, once `observe()` was first called. */
+export interface Hooks {
+  /** Observation, once `observe()` was first called (through any copy: the first copy's steps). */
   watch?: Watch;
+  /** Every copy's observers, in one list. */
+  observers?: Observer[];
   /** While `detectLeaks()` is on: watch `target` (entered, named after `manager`) until untracked. */
   track?: (target: object, manager: unknown) => void;
   /** Its exit ran (or something else now covers it): stop watching. */
   untrack?: (target: object) => void;
-} = {};
+  /** The one leak registry, once `detectLeaks()` was first called (each target its own token). */
+  leaks?: FinalizationRegistry<Tracked>;
+}
+
+export const hooks: Hooks = /* @__PURE__ */ (() =>
+  ((globalThis as { [key: symbol]: Hooks })[Symbol.for("asyncwith.hooks.v1")] ??= {}))();

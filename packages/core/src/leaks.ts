@@ -3,8 +3,9 @@
 // and free until first turned on (the tracking slots stay empty).
 //
 // No false warnings: a target is tracked only once its enter succeeded, and untracked on every
-// exit — also one that runs after detection was switched off (or off and on again), which is why
-// there is one registry for the module and `untrack` stays installed once set.
+// exit — also one that runs after detection was switched off (or off and on again), or that another
+// copy of this package runs — which is why there is one registry, shared by every copy (hooks.ts),
+// and `untrack` stays installed once set. Each target is its own unregister token (held weakly).
 import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
@@ -20,14 +21,11 @@ interface Session {
   warn: (message: string, enteredAt: string | undefined) => void;
 }
 
-interface Tracked {
+export interface Tracked {
   name: string;
   at: string | undefined;
   session: Session;
 }
-
-let registry: FinalizationRegistry<Tracked> | undefined;
-const tokens = new WeakMap<object, object>();
 
 /**
  * Turns leak detection on (development mode): every value of `enter()` and every `resource()` /
@@ -44,24 +42,18 @@ export function detectLeaks(options: DetectLeaksOptions = {}): () => void {
     on: true,
     warn: options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message)),
   };
-  registry ??= new FinalizationRegistry<Tracked>(
+  const registry = (hooks.leaks ??= new FinalizationRegistry<Tracked>(
     ({ name, at, session }) =>
       session.on &&
       session.warn(
         `asyncwith: a ${name} was entered but never exited before it was garbage-collected, so its resource leaked. Exit it: asyncWith does; with enter(), use await using (or call [Symbol.asyncDispose]).`,
         at,
       ),
-  );
-  const track = (target: object, manager: unknown) => {
-    const token = {};
-    tokens.set(target, token);
-    registry!.register(target, { name: nameOf(manager), at: new Error("entered here").stack, session }, token);
-  };
+  ));
+  const track = (target: object, manager: unknown) =>
+    void registry.register(target, { name: nameOf(manager), at: new Error("entered here").stack, session }, target);
   hooks.track = track;
-  hooks.untrack ??= (target) => {
-    const token = tokens.get(target);
-    if (token) registry!.unregister(token);
-  };
+  hooks.untrack ??= (target) => void registry.unregister(target);
   return () => {
     session.on = false;
     if (hooks.track === track) hooks.track = undefined;

@@ -68,7 +68,9 @@ export interface Observer {
   active?(): boolean;
 }
 
-const observers: Observer[] = [];
+// Every copy's observers, in one list (hooks.ts): this copy's steps may be the ones installed,
+// and another copy's observe() adds to the list they read. Bound to it on the first observe().
+let observers: Observer[] = [];
 let nextId = 0;
 let syncCurrent: Block | undefined; // the block whose body is running synchronously right now
 
@@ -82,8 +84,8 @@ let syncCurrent: Block | undefined; // the block whose body is running synchrono
 export function observe(observer: Observer): () => void {
   if (observer === null || typeof observer !== "object")
     throw expected("an observer object (with enter/entered/exit/exited/run methods, all optional)", observer);
-  hooks.watch ??= watch;
-  observers.push(observer);
+  (observers = hooks.observers ??= observers).push(observer);
+  hooks.watch ??= watch; // or another copy's, if it came first: they read the same list
   return () => {
     const at = observers.indexOf(observer);
     if (at >= 0) observers.splice(at, 1);
