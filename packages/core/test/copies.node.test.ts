@@ -2,32 +2,21 @@
 // ESM instrumentation preload has them — share observation and leak tracking: an observer or
 // detectLeaks() turned on through one copy sees the blocks the other runs, once each. A child Node
 // (with --expose-gc for the leak checks) loads both built copies.
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { runInGcChild } from "./gc-child.node.js";
 
 const esm = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const cjs = fileURLToPath(new URL("../dist/index.cjs", import.meta.url));
 
 /** Runs `body` with `esm` and `cjs` bound to the two copies; returns what it printed as JSON. */
 function withTwoCopies(body: string): unknown {
-  const script = join(mkdtempSync(join(tmpdir(), "asyncwith-copies-")), "copies.mjs");
-  writeFileSync(
-    script,
-    `import { createRequire } from "node:module";
+  return runInGcChild(`import { createRequire } from "node:module";
 const esm = await import(${JSON.stringify(esm)});
 const cjs = createRequire(import.meta.url)(${JSON.stringify(cjs)});
 if (esm.asyncWith === cjs.asyncWith) throw new Error("expected two copies, got one");
-const collect = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); } };
 const out = await (async () => { ${body} })();
-console.log(JSON.stringify(out));`,
-  );
-  const run = spawnSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
-  expect(run.stderr).toBe("");
-  return JSON.parse(run.stdout);
+console.log(JSON.stringify(out));`);
 }
 
 it("an observer added through one copy sees the blocks of the other, once each", () => {

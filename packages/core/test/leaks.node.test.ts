@@ -1,29 +1,18 @@
 // detectLeaks() with a real garbage collector: a child Node with --expose-gc, running the built
 // core alone (the warnings go to the `warn` option, which is core's own reporting path).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
+import { runInGcChild } from "./gc-child.node.js";
 
 const core = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 
 function runWithGc(body: string): unknown {
-  const script = join(mkdtempSync(join(tmpdir(), "asyncwith-leaks-")), "leaks.mjs");
-  writeFileSync(
-    script,
-    `import { aenter, asyncWith, contextManager, detectLeaks, enter, resource } from ${JSON.stringify(core)};
+  return runInGcChild(`import { aenter, asyncWith, contextManager, detectLeaks, enter, resource } from ${JSON.stringify(core)};
 const warnings = [];
 const warn = (message, at) => warnings.push({ name: /a (\\w+) was entered/.exec(message)?.[1], at: typeof at });
-const collect = async () => { for (let i = 0; i < 5; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 0)); } };
 ${body}
 await collect();
-console.log(JSON.stringify(warnings));`,
-  );
-  const run = spawnSync(process.execPath, ["--expose-gc", script], { encoding: "utf8" });
-  expect(run.stderr).toBe("");
-  return JSON.parse(run.stdout);
+console.log(JSON.stringify(warnings));`);
 }
 
 it("reports a manager entered by hand and an enter() value that were collected without their exit, once each, with where", () => {

@@ -138,9 +138,8 @@ export class DurableLock {
   #withdrawn = new Set<string>();
 
   constructor(state: _State, _env?: unknown) {
-    // NaN or a negative bound would silently remember everything, or nothing
-    if (!((new.target as typeof DurableLock).remembered >= 0))
-      throw expected("DurableLock.remembered to be a number, 0 or more", (new.target as typeof DurableLock).remembered);
+    const { remembered } = new.target as typeof DurableLock; // NaN or < 0: everything, or nothing, silently
+    if (!(remembered >= 0)) throw expected("DurableLock.remembered to be a number, 0 or more", remembered);
     this.#state = state;
     void state.blockConcurrencyWhile(async () => void (this.#holder = await state.storage.get<_Holder>("holder")));
   }
