@@ -11,9 +11,6 @@ export interface SuppressedErrorConstructor {
   readonly prototype: SuppressedError;
 }
 
-// Every copy of this package brands its ponyfill's prototype with the same registered symbol, so
-// `instanceof` holds across the ESM and CJS copies without touching any global.
-const brand = Symbol.for("asyncwith.SuppressedError");
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 
 /**
@@ -24,7 +21,7 @@ const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
 export function _ponyfill(): SuppressedErrorConstructor {
   const SuppressedError = function (this: unknown, error: unknown, suppressed: unknown, message?: unknown) {
     const proto = new.target?.prototype;
-    const target = (typeof proto === "object" || typeof proto === "function") && proto ? new.target : SuppressedError;
+    const target = Object(proto) === proto ? new.target : SuppressedError; // proto an object (or function)
     const self = Reflect.construct(Error, message === undefined ? [] : [message], target); // Error does the spec's ToString
     define(self, "error", error);
     define(self, "suppressed", suppressed);
@@ -34,24 +31,19 @@ export function _ponyfill(): SuppressedErrorConstructor {
   define(proto, "constructor", SuppressedError);
   define(proto, "name", "SuppressedError");
   define(proto, "message", "");
-  define(proto, brand, true);
-  // Node, Bun and Deno print an error's own enumerable keys only: show the two inner errors.
+  // Node, Bun and Deno print an error's own enumerable keys only: show the two inner errors (all
+  // three pass their `inspect` as the third argument).
   define(
     proto,
     inspectCustom,
-    function (this: SuppressedError, _depth: number, options: object, inspect?: (x: unknown, o: object) => string) {
-      const show = (x: unknown) => (inspect ? inspect(x, options) : String(x)).replace(/\n/g, "\n    ");
-      return `${this.stack ?? `${this.name}: ${this.message}`}\n  [error]: ${show(this.error)}\n  [suppressed]: ${show(this.suppressed)}`;
+    function (this: SuppressedError, _depth: number, options: object, inspect: (x: unknown, o: object) => string) {
+      const show = (x: unknown) => inspect(x, options).replace(/\n/g, "\n    ");
+      return `${this.stack}\n  [error]: ${show(this.error)}\n  [suppressed]: ${show(this.suppressed)}`;
     },
   );
   Object.defineProperty(SuppressedError, "prototype", { value: proto, writable: false });
   Object.defineProperty(SuppressedError, "name", { value: "SuppressedError" }); // bundlers may rename the function
   Object.setPrototypeOf(SuppressedError, Error);
-  define(SuppressedError, Symbol.hasInstance, function (this: unknown, x: unknown): boolean {
-    return this === SuppressedError
-      ? x != null && (x as Record<symbol, unknown>)[brand] === true
-      : Function.prototype[Symbol.hasInstance].call(this, x);
-  });
   return SuppressedError;
 }
 
@@ -67,8 +59,13 @@ export function _ponyfill(): SuppressedErrorConstructor {
  *   if (e instanceof SuppressedError) console.log(e.error, "was thrown while", e.suppressed, "was in flight");
  * }
  */
+// Without a native one, every copy of this package in the realm (its ESM and CJS builds, a copy a
+// bundler inlined) takes one ponyfill, registered under a symbol key as hooks.ts shares the
+// lifecycle's slots: `instanceof` then holds across copies with the language's own check.
 export const SuppressedError: SuppressedErrorConstructor = /* @__PURE__ */ (() =>
-  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ?? _ponyfill())();
+  (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ??
+  ((globalThis as { [key: symbol]: SuppressedErrorConstructor })[Symbol.for("asyncwith.SuppressedError.v1")] ??=
+    _ponyfill()))();
 
 /** The message native `await using` gives the `SuppressedError`s it creates. */
 const SUPPRESSED = "An error was suppressed during disposal";

@@ -16,6 +16,7 @@ describe("one protocol across copies", () => {
     const cjs = require("../dist/index.cjs") as unknown as typeof source;
     expect(cjs.aenter).toBe(esm.aenter);
     expect(cjs.aexit).toBe(esm.aexit);
+    expect(cjs.SuppressedError).toBe(esm.SuppressedError); // one class per realm: the native one, or one shared ponyfill
     const fromCjs = new cjs.SuppressedError(1, 2);
     expect(fromCjs).toBeInstanceOf(esm.SuppressedError);
     expect(new esm.SuppressedError(1, 2)).toBeInstanceOf(cjs.SuppressedError);
@@ -32,6 +33,7 @@ describe("SuppressedError", () => {
   it("is the native class where the runtime has one, else a spec-shaped ponyfill", () => {
     const native = (globalThis as { SuppressedError?: unknown }).SuppressedError;
     if (native) expect(source.SuppressedError).toBe(native);
+    else expect(Object.getOwnPropertyNames(globalThis)).not.toContain("SuppressedError"); // no global installed
     const e = new source.SuppressedError("error", "suppressed", "message");
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe("SuppressedError");
