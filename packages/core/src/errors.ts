@@ -136,7 +136,7 @@ export function singleError(error: unknown): unknown {
 export function describe(x: unknown): string {
   return typeof x === "string"
     ? JSON.stringify(x)
-    : x === null || (typeof x !== "object" && typeof x !== "function")
+    : Object(x) !== x // null, undefined or another primitive
       ? String(x)
       : typeof (x as PromiseLike<unknown>).then === "function"
         ? "a Promise (did you forget to await it?)"

@@ -83,9 +83,9 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    */
   push<X extends ExitCallback | Pick<AsyncContextManager, typeof aexit> | AsyncDisposable | Disposable>(exit: X): X {
     const entries = this.#live("push");
-    if (typeof exit === "function") entries.push(exit, undefined, EXIT);
-    else if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function")
-      entries.push(exit, undefined, MANAGER);
+    // A manager first, even a callable one: Python's push_async_exit looks for __aexit__ first too.
+    if (typeof (exit as { [aexit]?: unknown } | null)?.[aexit] === "function") entries.push(exit, undefined, MANAGER);
+    else if (typeof exit === "function") entries.push(exit, undefined, EXIT);
     else use(entries, exit, "push() to be given a function, a manager or a disposable", false);
     return exit;
   }
@@ -169,7 +169,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    */
   disposeAsync(): Promise<void> {
     // A built-in async method: misuse rejects, never throws (e.g. a detached `stack.disposeAsync`).
-    if (!(this && typeof this === "object" && #entries in this)) {
+    if (!(Object(this) === this && #entries in this)) {
       return Promise.reject(expected("disposeAsync() to be called on an AsyncExitStack", this));
     }
     return this.#close(undefined, { blind: true, rethrow: true }) as Promise<void>;
@@ -178,7 +178,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   /** `disposeAsync()`, for `await using stack = new AsyncExitStack()`. */
   [Symbol.asyncDispose](): Promise<void> {
     // disposeAsync() itself rejects a foreign `this`; a subclass's own disposeAsync is honoured.
-    return this && typeof this === "object" && #entries in this
+    return Object(this) === this && #entries in this
       ? this.disposeAsync()
       : AsyncExitStack.prototype.disposeAsync.call(this);
   }
@@ -223,7 +223,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
 }
 
 function use(entries: unknown[], value: unknown, what: string, tc39: boolean): void {
-  const found = typeof value === "object" && value ? disposerOf(value) : undefined;
+  const found = Object(value) === value ? disposerOf(value as object) : undefined; // a function is an object too, as in the spec
   if (!found) throw expected(what, value);
   entries.push(value, found[0], tc39 ? (found[1] ? DISPOSE_SYNC : DISPOSE) : found[1] ? PY_DISPOSE_SYNC : PY_DISPOSE);
 }

@@ -82,6 +82,35 @@ describe("AsyncExitStack: registering and unwinding", () => {
     expect(log).toEqual(["dispose d", "exit m"]);
   });
 
+  it("use() takes a function that is disposable, as the spec's use() does (a function is an object)", async () => {
+    const log: Log = [];
+    const stack = new AsyncExitStack();
+    const fn = Object.assign(() => void log.push("called"), {
+      [Symbol.asyncDispose]: async () => void log.push("disposed"),
+    });
+    expect(stack.use(fn)).toBe(fn);
+    await stack.disposeAsync();
+    expect(log).toEqual(["disposed"]);
+    const native = (globalThis as { AsyncDisposableStack?: new () => AsyncExitStack }).AsyncDisposableStack;
+    if (native) {
+      const theirs = new native();
+      theirs.use(fn);
+      await theirs.disposeAsync();
+      expect(log).toEqual(["disposed", "disposed"]); // native agrees where the runtime has it
+    }
+  });
+
+  it("push() takes a callable manager as a manager, as Python's push_async_exit looks for __aexit__ first", async () => {
+    const seen: unknown[] = [];
+    const callable = Object.assign((failure?: Failure) => void seen.push(["called", failure]), {
+      [aexit]: async (failure?: Failure) => void seen.push(["aexit", failure]),
+    });
+    const stack = new AsyncExitStack();
+    expect(stack.push(callable)).toBe(callable);
+    await stack.aclose();
+    expect(seen).toEqual([["aexit", undefined]]);
+  });
+
   it("awaits async exits one at a time, in order", async () => {
     const log: Log = [];
     const stack = new AsyncExitStack();
