@@ -43,7 +43,7 @@ describe("npm run demo", () => {
     );
     expect(text).toContain("generator didn't yield");
     expect(text).toContain("got a sync generator function");
-    expect(text).toContain("ReferenceError: Expected a live AsyncExitStack, got a disposed one");
+    expect(text).toContain("ReferenceError: Expected a live AsyncExitStack for defer(), got a disposed one");
     expect(text).toContain(
       "Expected atomicWrite() to be given a path (a non-empty string or a file: URL), got an object",
     );

@@ -136,7 +136,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * @example const owned = stack.move(); // hand the resources to the caller
    */
   move(): AsyncExitStack {
-    const next = this.popAll();
+    const next = this.#take("move");
     this.#disposed = true;
     return next;
   }
@@ -146,10 +146,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    * @example const keep = stack.popAll(); // nothing is closed when `stack` exits
    */
   popAll(): AsyncExitStack {
-    const next = new AsyncExitStack();
-    next.#entries = this.#live("popAll");
-    this.#entries = [];
-    return next;
+    return this.#take("popAll");
   }
 
   /**
@@ -212,11 +209,19 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
     return unwind(entries, failure, how);
   }
 
+  /** A new stack holding every exit, this one left empty (`method` names the caller in its error). */
+  #take(method: "move" | "popAll"): AsyncExitStack {
+    const next = new AsyncExitStack();
+    next.#entries = this.#live(method);
+    this.#entries = [];
+    return next;
+  }
+
   /** The entries, once checked that the stack may still grow (TC39 checks this first). */
   #live(method: string): unknown[] {
     if (this.#disposed)
       throw new ReferenceError(
-        `Expected a live AsyncExitStack, got a disposed one: ${method}() cannot add to it. Create a new stack, or move() the exits out before disposing.`,
+        `Expected a live AsyncExitStack for ${method}(), got a disposed one: create a new stack, or move() the exits out before disposing.`,
       );
     return this.#entries;
   }

@@ -298,8 +298,15 @@ describe("AsyncExitStack: state", () => {
     await stack.disposeAsync();
     expect(() => stack.defer(42 as never)).toThrow(ReferenceError);
     expect(() => stack.use(42 as never)).toThrow(
-      "Expected a live AsyncExitStack, got a disposed one: use() cannot add to it",
+      "Expected a live AsyncExitStack for use(), got a disposed one: create a new stack",
     );
+  });
+
+  it("names the very method called on a disposed stack in its error", async () => {
+    const stack = new AsyncExitStack();
+    await stack.aclose();
+    expect(() => stack.move()).toThrow("Expected a live AsyncExitStack for move(), got a disposed one");
+    expect(() => stack.popAll()).toThrow("Expected a live AsyncExitStack for popAll(), got a disposed one");
   });
 
   it("runs callbacks once however often it is disposed, even concurrently", async () => {
