@@ -29,7 +29,7 @@ const op = fc.oneof(
     arbitrary: fc
       .record({
         t: fc.constant("use"),
-        res: fc.constantFrom("async", "async", "sync", "fallback", "null", "undefined"),
+        res: fc.constantFrom("async", "async", "sync", "fallback", "function", "null", "undefined"),
       })
       .chain((o) => exit.map((e) => ({ ...o, ...e }))),
     weight: 4,

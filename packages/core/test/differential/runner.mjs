@@ -56,7 +56,9 @@ async function run(program) {
               ? { [Symbol.dispose]: disposer(op, name) }
               : op.res === "fallback"
                 ? { [Symbol.asyncDispose]: null, [Symbol.dispose]: disposer({ ...op, res: "sync" }, name) }
-                : { [Symbol.asyncDispose]: disposer(op, name) };
+                : op.res === "function" // a function is an object: a disposable one is used like any other
+                  ? Object.assign(() => {}, { [Symbol.asyncDispose]: disposer(op, name) })
+                  : { [Symbol.asyncDispose]: disposer(op, name) };
       log.push(`use ${name} -> ${stack.use(resource) === resource}`);
     } else if (op.t === "adopt") {
       const value = { name };
