@@ -6,21 +6,23 @@
 //
 // Where the block's body is the caller's own code (enterContext, enter(), `await using`), nothing
 // can wrap it: observers are asked to `attach` the block to the calling function instead.
-import { replaced } from "./errors.js";
+import { replaced, signalOf } from "./errors.js";
 import { hooks } from "./hooks.js";
 import type { Block } from "./observe.js";
 import { type AsyncContextManager, type EnterOptions, type ExitOptions, type Failure, toManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
 
 /**
- * The manager's enter, with the caller's options: its value, or a promise of it. A signal that has
- * already aborted stops it before it starts. Watched, its end is reported.
+ * The manager's enter, with the caller's options: its value, or a promise of it. Options that are
+ * not `{ signal }` are refused, and a signal that has already aborted stops it before it starts.
+ * Watched, its end is reported.
  */
 export const enterStep = (m: AsyncContextManager, block: Block | undefined, options?: EnterOptions): unknown =>
   block ? hooks.watch!.enter(block, enter, m, options) : enter(m, options);
 
 const enter = (m: AsyncContextManager, options: EnterOptions | undefined): unknown => {
-  options?.signal?.throwIfAborted();
+  const signal = signalOf(options, "the enter");
+  if (signal?.aborted) throw signal.reason;
   return m[aenter](options);
 };
 

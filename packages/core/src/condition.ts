@@ -1,3 +1,4 @@
+import { signalOf } from "./errors.js";
 import type { AsyncContextManager } from "./protocol.js";
 import { type AcquireOptions, Lock } from "./semaphore.js";
 import { aenter, aexit } from "./symbols.js";
@@ -25,8 +26,9 @@ export class Condition implements AsyncContextManager<void, false> {
    * rejecting with `signal.reason`). Resolves to true.
    */
   async wait(options?: AcquireOptions): Promise<true> {
+    const signal = signalOf(options, "wait()");
     this.#held("wait");
-    const woken = this.#waiters.wait(options?.signal);
+    const woken = this.#waiters.wait(signal);
     this.lock.release();
     try {
       await woken;
@@ -38,6 +40,7 @@ export class Condition implements AsyncContextManager<void, false> {
 
   /** Waits until `predicate()` is truthy and returns that value. */
   async waitFor<T>(predicate: () => T, options?: AcquireOptions): Promise<T> {
+    signalOf(options, "waitFor()"); // checked even when the predicate holds at once
     let result = predicate();
     while (!result) {
       await this.wait(options);

@@ -100,6 +100,21 @@ export function replaced(next: unknown, previous: unknown): unknown {
   return next;
 }
 
+/**
+ * `options.signal`, checked: `options` nullish or an object, its `signal` nullish or an
+ * AbortSignal (anything with `addEventListener`, so a signal from another realm or a polyfill
+ * passes). Anything else is a TypeError naming `where`: a misspelt or misplaced signal would
+ * otherwise be ignored, and a block meant to be cancellable would wait forever.
+ */
+export function signalOf(options: unknown, where: string): AbortSignal | undefined {
+  if (options == null) return undefined;
+  if (Object(options) !== options) throw expected(`${where} options to be an object ({ signal })`, options);
+  const signal = (options as { signal?: unknown }).signal;
+  if (signal != null && typeof (signal as AbortSignal).addEventListener !== "function")
+    throw expected(`${where} options.signal to be an AbortSignal`, signal);
+  return (signal ?? undefined) as AbortSignal | undefined;
+}
+
 /** Whether `error` is `reason`, or reaches it through its `cause` chain (a wrapped abort). */
 export function causedBy(error: unknown, reason: unknown): boolean {
   for (let e = error, depth = 0; depth < 100; e = (e as { cause?: unknown }).cause, depth++) {

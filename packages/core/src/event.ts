@@ -1,5 +1,5 @@
 import type { AcquireOptions } from "./semaphore.js";
-import { resolved, Waiters } from "./waiters.js";
+import { resolved, Waiters, waitSignal } from "./waiters.js";
 
 /**
  * Python's `asyncio.Event`: a flag that tasks can wait for.
@@ -30,7 +30,8 @@ export class Event {
 
   /** Resolves when the flag is set (at once if it is); an abort rejects with `signal.reason`. */
   wait(options?: AcquireOptions): Promise<void> {
-    if (options?.signal?.aborted) return Promise.reject(options.signal.reason);
-    return this.#set ? resolved : this.#waiters.wait(options?.signal);
+    const signal = waitSignal(options, "wait()");
+    if (signal instanceof Promise) return signal; // bad options, or aborted already
+    return this.#set ? resolved : this.#waiters.wait(signal);
   }
 }

@@ -25,7 +25,7 @@ export function formatError(error: unknown): string {
     const indent = "  ".repeat(depth);
     if (seen.has(e)) return void lines.push(`${indent}${label}(already shown above)`);
     if (depth > MAX_DEPTH) return void lines.push(`${indent}${label}(deeper than ${MAX_DEPTH} levels: not shown)`);
-    if (e !== null && (typeof e === "object" || typeof e === "function")) seen.add(e);
+    if (Object(e) === e) seen.add(e); // an object or a function
     // What cannot be read (a getter or proxy trap that throws) is left out, never thrown.
     lines.push(
       `${indent}${label}${attempt(

@@ -1,7 +1,7 @@
 import { expected } from "./errors.js";
 import type { AsyncContextManager } from "./protocol.js";
 import { aenter, aexit } from "./symbols.js";
-import { resolved, Waiters } from "./waiters.js";
+import { resolved, Waiters, waitSignal } from "./waiters.js";
 
 /** Options of `acquire()` on `Lock`, `Semaphore` and `Condition`: a signal that gives up waiting. */
 export interface AcquireOptions {
@@ -42,8 +42,8 @@ export class Semaphore implements AsyncContextManager<void, false> {
    * @example await sem.acquire({ signal: AbortSignal.timeout(1_000) });
    */
   acquire(options?: AcquireOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    const signal = waitSignal(options, "acquire()");
+    if (signal instanceof Promise) return signal; // bad options, or aborted already
     if (this.#value > 0 && this.#waiters.size === 0) {
       this.#value--;
       return resolved;

@@ -1,4 +1,4 @@
-import { causedBy, expected } from "./errors.js";
+import { causedBy, expected, signalOf } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { propagate } from "./propagate.js";
 import { aenter, aexit } from "./symbols.js";
@@ -34,12 +34,8 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
   #errors: unknown[] = [];
   #drained: (() => void) | undefined;
 
-  constructor(options: TaskGroupOptions = {}) {
-    const signal = options?.signal;
-    if (signal !== undefined && (typeof signal !== "object" || typeof signal?.addEventListener !== "function")) {
-      throw expected("TaskGroup options.signal to be an AbortSignal", signal);
-    }
-    this.#outer = signal;
+  constructor(options?: TaskGroupOptions) {
+    this.#outer = signalOf(options, "TaskGroup");
   }
 
   /** Aborts at the first failure; pass it to what the tasks await. */

@@ -1,4 +1,4 @@
-import { causedBy, expected, reused } from "./errors.js";
+import { causedBy, expected, reused, signalOf } from "./errors.js";
 import type { AsyncContextManager, Failure } from "./protocol.js";
 import { propagate } from "./propagate.js";
 import { aenter, aexit, managerName } from "./symbols.js";
@@ -46,10 +46,7 @@ export function timeout(ms: number | null, options?: TimeoutOptions): AsyncConte
  * Like `timeout`, with an absolute deadline on the `performance.now()` clock.
  * @example await asyncWith(timeoutAt(performance.now() + 1_000), ({ signal }) => work(signal));
  */
-export function timeoutAt(
-  deadline: number | null,
-  options: TimeoutOptions = {},
-): AsyncContextManager<TimeoutScope, false> {
+export function timeoutAt(deadline: number | null, options?: TimeoutOptions): AsyncContextManager<TimeoutScope, false> {
   if (deadline !== null) checkNumber(deadline, "timeoutAt(deadline)");
   return deadlineScope(deadline, options, false) as AsyncContextManager<TimeoutScope, false>;
 }
@@ -74,7 +71,7 @@ export function moveOnAfter(ms: number | null, options?: TimeoutOptions): AsyncC
  */
 export function moveOnAt(
   deadline: number | null,
-  options: TimeoutOptions = {},
+  options?: TimeoutOptions,
 ): AsyncContextManager<TimeoutScope, boolean> {
   if (deadline !== null) checkNumber(deadline, "moveOnAt(deadline)");
   return deadlineScope(deadline, options, true);
@@ -82,10 +79,10 @@ export function moveOnAt(
 
 function deadlineScope(
   deadline: number | null,
-  options: TimeoutOptions,
+  options: TimeoutOptions | undefined,
   moveOn: boolean,
 ): AsyncContextManager<TimeoutScope, boolean> {
-  const outer = options.signal;
+  const outer = signalOf(options, moveOn ? "moveOnAfter()/moveOnAt()" : "timeout()/timeoutAt()");
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let state: "new" | "open" | "closed" = "new";
@@ -122,7 +119,7 @@ function deadlineScope(
     [managerName]: moveOn ? "moveOnAfter" : "timeout",
     [aenter]() {
       if (state !== "new") throw reused(moveOn ? "moveOnAfter" : "timeout");
-      outer?.throwIfAborted();
+      if (outer?.aborted) throw outer.reason;
       state = "open";
       outer?.addEventListener("abort", follow, { once: true });
       schedule();

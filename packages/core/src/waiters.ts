@@ -1,10 +1,24 @@
 // A FIFO queue of pending promises, each optionally abortable. Aborted waiters leave the queue at
 // once (O(1), by tombstone), so they never receive what they no longer wait for.
+import { signalOf } from "./errors.js";
 
 export interface Waiter {
   resolve(): void;
   reject(reason: unknown): void;
   done: boolean;
+}
+
+/**
+ * A wait's `options.signal`, checked (see `signalOf`); bad options, or a signal already aborted,
+ * come back as the rejection to return: a method that returns a promise never throws.
+ */
+export function waitSignal(options: unknown, where: string): AbortSignal | undefined | Promise<never> {
+  try {
+    const signal = signalOf(options, where);
+    return signal?.aborted ? Promise.reject(signal.reason) : signal;
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 export class Waiters {

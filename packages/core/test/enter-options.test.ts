@@ -10,6 +10,7 @@ import {
   concurrently,
   Condition,
   contextManager,
+  Event,
   type EnterOptions,
   enter,
   enterOptions,
@@ -17,9 +18,12 @@ import {
   exitWithin,
   Lock,
   moveOnAfter,
+  moveOnAt,
   resource,
   Semaphore,
+  TaskGroup,
   timeout,
+  timeoutAt,
   TimeoutError,
 } from "../src/index.js";
 import { rejection } from "./fixtures.js";
@@ -189,5 +193,75 @@ describe("contextManager generators read their step's options: enterOptions() an
     const { signal } = new AbortController();
     const [mine, again, fromInner] = (await asyncWith(outer(), (v) => v, { signal })) as unknown[];
     expect([mine, again, fromInner]).toEqual([signal, signal, "inner's own"]);
+  });
+});
+
+describe("options that are not { signal } are refused, never ignored", () => {
+  // A misplaced signal ignored would leave a block meant to be cancellable waiting forever.
+  const notOptions = 5_000; // a timeout in ms where the options go
+  const notSignal = { signal: { aborted: true } }; // no addEventListener: not an AbortSignal
+
+  it("by the enter of asyncWith, enterContext and enter(), which then enter nothing", async () => {
+    const { seen, manager } = recorder();
+    const stack = new AsyncExitStack();
+    const refusals = [
+      asyncWith(manager, () => {}, notOptions as never),
+      asyncWith([manager], () => {}, notSignal as never),
+      stack.enterContext(manager, notOptions as never),
+      enter(manager, notSignal as never),
+    ].map(rejection);
+    const [a, b, c, d] = (await Promise.all(refusals)) as Error[];
+    expect(a).toBeInstanceOf(TypeError);
+    expect(a!.message).toBe("Expected the enter options to be an object ({ signal }), got 5000");
+    expect(b!.message).toBe("Expected the enter options.signal to be an AbortSignal, got an object");
+    expect([c!.message, d!.message]).toEqual([a!.message, b!.message]);
+    expect(seen).toEqual([]);
+    await stack.aclose();
+  });
+
+  it("by the waits of Lock, Semaphore, Event and Condition, as a rejection even when nothing would wait", async () => {
+    const lock = new Lock(); // free: the permit would be granted at once
+    const set = new Event();
+    set.set();
+    const condition = new Condition();
+    const waits = [
+      () => lock.acquire(notOptions as never),
+      () => new Semaphore(1).acquire(notSignal as never),
+      () => set.wait(notSignal as never),
+      () => asyncWith(condition, () => condition.wait(notSignal as never)),
+      () => asyncWith(condition, () => condition.waitFor(() => true, notOptions as never)),
+    ];
+    for (const wait of waits) {
+      let promise: Promise<unknown> | undefined;
+      expect(() => (promise = wait())).not.toThrow(); // a promise-returning method rejects
+      expect(await rejection(promise!)).toBeInstanceOf(TypeError);
+    }
+    expect([lock.locked, condition.lock.locked]).toEqual([false, false]); // nothing taken, nothing kept
+    expect(((await rejection(lock.acquire(notSignal as never))) as Error).message).toBe(
+      "Expected acquire() options.signal to be an AbortSignal, got an object",
+    );
+  });
+
+  it("by timeout, timeoutAt, moveOnAfter, moveOnAt and TaskGroup, when made", () => {
+    expect(() => timeout(100, notOptions as never)).toThrow(
+      "Expected timeout()/timeoutAt() options to be an object ({ signal }), got 5000",
+    );
+    expect(() => timeoutAt(100, notSignal as never)).toThrow("options.signal to be an AbortSignal");
+    expect(() => moveOnAfter(100, notSignal as never)).toThrow(
+      "Expected moveOnAfter()/moveOnAt() options.signal to be an AbortSignal, got an object",
+    );
+    expect(() => moveOnAt(100, notOptions as never)).toThrow(TypeError);
+    expect(() => new TaskGroup(notOptions as never)).toThrow("Expected TaskGroup options to be an object");
+  });
+
+  it("accepts no options, null, a null signal, and a signal from another realm or a polyfill", async () => {
+    const { seen, manager } = recorder();
+    const foreign = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
+    for (const options of [undefined, null, {}, { signal: null }, { signal: foreign }])
+      await asyncWith(manager, () => {}, options as never);
+    expect(seen).toHaveLength(5);
+    const lock = new Lock();
+    await lock.acquire({ signal: foreign as never });
+    expect(lock.locked).toBe(true);
   });
 });

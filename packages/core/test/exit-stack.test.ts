@@ -91,7 +91,7 @@ describe("AsyncExitStack: registering and unwinding", () => {
     expect(stack.use(fn)).toBe(fn);
     await stack.disposeAsync();
     expect(log).toEqual(["disposed"]);
-    const native = (globalThis as { AsyncDisposableStack?: new () => AsyncExitStack }).AsyncDisposableStack;
+    const native = (globalThis as unknown as { AsyncDisposableStack?: new () => AsyncExitStack }).AsyncDisposableStack;
     if (native) {
       const theirs = new native();
       theirs.use(fn);
