@@ -114,8 +114,9 @@ export function concurrently<const Ms extends readonly Enterable[]>(
       await exitAll(entered, { error }, false); // may replace it, never suppress it: there is no value to give
       throw error;
     },
-    [aexit](failure?: Failure) {
-      return exitAll(entered, failure, options.parallelExit === true) as Promise<ExitType<Ms[number]>>;
+    [aexit](failure?: Failure, exitOptions?: ExitOptions) {
+      // The exit's options (a deadline's signal, from exitWithin around this) go to every exit.
+      return exitAll(entered, failure, options.parallelExit === true, exitOptions) as Promise<ExitType<Ms[number]>>;
     },
   };
 }
@@ -124,13 +125,16 @@ async function exitAll(
   managers: AsyncContextManager[],
   failure: Failure | undefined,
   parallel: boolean,
+  options?: ExitOptions,
 ): Promise<boolean> {
   if (!parallel) {
     const stack = new AsyncExitStack();
     for (const m of managers) stack.push(m);
-    return stack[aexit](failure);
+    return stack[aexit](failure, options);
   }
-  const outcomes = await Promise.allSettled(managers.map((m) => Promise.resolve().then(() => m[aexit](failure))));
+  const outcomes = await Promise.allSettled(
+    managers.map((m) => Promise.resolve().then(() => m[aexit](failure, options))),
+  );
   const thrown = outcomes.flatMap((o) => (o.status === "rejected" ? [o.reason] : []));
   if (thrown.length) throw thrown.slice(1).reduce((inFlight, next) => suppressed(next, inFlight), thrown[0]);
   return failure !== undefined && outcomes.every((o) => o.status === "fulfilled" && o.value === true);

@@ -1,5 +1,5 @@
 import { causedBy, expected, signalOf } from "./errors.js";
-import type { AsyncContextManager, Failure } from "./protocol.js";
+import type { AsyncContextManager, ExitOptions, Failure } from "./protocol.js";
 import { propagate } from "./propagate.js";
 import { aenter, aexit } from "./symbols.js";
 
@@ -90,10 +90,19 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
     return this;
   }
 
-  async [aexit](failure?: Failure): Promise<false> {
+  /**
+   * Waits for every task. An exit deadline (`exitWithin`) cuts the wait short the only way it can
+   * end: it cancels the group with its reason, so the tasks still running are asked to stop.
+   */
+  async [aexit](failure?: Failure, options?: ExitOptions): Promise<false> {
     this.#state = "exiting";
     if (failure) this.#fail(failure.error, true);
+    const hurry = options?.signal;
+    const stop = () => propagate(() => this.cancel(hurry!.reason));
+    if (hurry?.aborted) stop();
+    else hurry?.addEventListener("abort", stop, { once: true });
     while (this.#pending > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    hurry?.removeEventListener("abort", stop);
     this.#state = "closed";
     this.#outer?.removeEventListener("abort", this.#follow);
     if (this.#errors.length)

@@ -275,6 +275,36 @@ describe("exitWithin", () => {
     await expect.poll(() => [...hurried].sort()).toEqual(["callback", "manager", "nested", "resource"]);
   });
 
+  it("its deadline reaches the exits of concurrently()'s managers, one by one or in parallel", async () => {
+    for (const parallelExit of [false, true]) {
+      const hurried: string[] = [];
+      const held = (who: string) => ({
+        [aenter]: () => who,
+        [aexit]: (_f?: Failure, options?: ExitOptions) =>
+          options?.signal ? untilAborted(options.signal).catch(() => void hurried.push(who)) : Promise.resolve(),
+      });
+      const error = await rejection(
+        asyncWith(exitWithin(5, concurrently([held("a"), held("b")], { parallelExit })), () => {}),
+      );
+      expect(error).toBeInstanceOf(TimeoutError);
+      await expect.poll(() => [...hurried].sort()).toEqual(["a", "b"]);
+    }
+  });
+
+  it("its deadline cancels a TaskGroup's tasks still running, which the exit was waiting for", async () => {
+    let stopped: unknown;
+    let group: TaskGroup | undefined;
+    const error = await rejection(
+      asyncWith(exitWithin(5, new TaskGroup(), { name: "workers" }), (g) => {
+        group = g;
+        g.spawn((signal) => untilAborted(signal).catch((reason: unknown) => (stopped = reason)));
+      }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    await expect.poll(() => stopped).toBeInstanceOf(TimeoutError); // the task was asked to stop, with the deadline's reason
+    expect(group!.signal.reason).toBe(stopped);
+  });
+
   it("is transparent for an exit that finishes in time, suppression included", async () => {
     const suppressing = { [aenter]: () => 1, [aexit]: async () => true };
     expect(await asyncWith(exitWithin(1_000, suppressing), () => Promise.reject(new Error("x")))).toBeUndefined();
