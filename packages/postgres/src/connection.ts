@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { expected, untilAborted } from "@asyncwith/core/adapter";
 import { _connect, _isPool, _Watch, type ClientOf, type PoolLike, type _Pooled } from "./_shared.js";
 
 /** Options of `connection`: whether the session is reset before it goes back to the pool. */
@@ -40,7 +40,7 @@ export function connection<P extends PoolLike>(
       ({ client, watch } = await _connect(pool, signal, (cause) => new Error("The pooled session ended", { cause })));
       return client as unknown as ClientOf<P>;
     },
-    async (client, failure) => {
+    async (client, failure, options) => {
       const pooled = client as unknown as _Pooled;
       let reused = false;
       try {
@@ -57,7 +57,12 @@ export function connection<P extends PoolLike>(
             `Expected the connection to be idle when the block ended, got it ${got}: the session was closed, and the server rolled back what it left open. End it in the block, or use transaction(client).`,
           );
         }
-        if (reset) await pooled.query(_RESET).catch((error) => (pooled.release(error), Promise.reject(error)));
+        // At an exit deadline, a reset the server does not answer is given up: the session is
+        // destroyed rather than pooled (release(error)), so nothing waits on it any longer.
+        if (reset)
+          await untilAborted(pooled.query(_RESET), options?.signal).catch(
+            (error) => (pooled.release(error), Promise.reject(error)),
+          );
         pooled.release();
         reused = true;
       } finally {

@@ -6,7 +6,7 @@ import type pg from "pg";
 import { expect, it } from "vitest";
 import { _cancelRunning } from "../src/_deadline.ts";
 import { _key } from "../src/advisory-lock.ts";
-import { advisoryLock, transaction } from "../src/index.ts";
+import { advisoryLock, connection, transaction } from "../src/index.ts";
 import { client, pool } from "./pg.ts";
 
 const HOUR = "SELECT pg_sleep(3600)";
@@ -91,4 +91,22 @@ it("a deadline's cancel spares a statement that started after the abort: the cal
   expect(await _cancelRunning(c, false, performance.now() + 60_000)).toBe(true);
   await expect(leftover).rejects.toMatchObject({ code: "57014" });
   expect((await c.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+});
+
+it("connection(pool): at the deadline, a reset the server does not answer is given up and the session destroyed", async () => {
+  const p = pool(1);
+  let backend = 0;
+  const block = asyncWith(exitWithin(100, connection(p)), async (c) => {
+    backend = pidOf(c);
+    process.kill(backend, "SIGSTOP"); // the server goes silent: the exit's reset gets no answer
+  });
+  try {
+    await expect(block).rejects.toBeInstanceOf(TimeoutError);
+    await expect.poll(() => p.totalCount).toBe(0); // destroyed, never handed back to the pool
+  } finally {
+    process.kill(backend, "SIGCONT");
+  }
+  const again = await p.connect(); // the pool goes on with a fresh session
+  expect((await again.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+  again.release();
 });
