@@ -1,8 +1,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import { finished } from "node:stream/promises";
-import { type AsyncContextManager, contextManager } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
+import { expected, untilAborted } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _closed, _opened } from "./_streams.js";
 
@@ -28,7 +28,10 @@ export interface WriteStreamOptions {
  * waits until every buffered byte is written and the file is closed (Node's own
  * `Symbol.asyncDispose` on streams destroys them and drops what is buffered). A stream error
  * during the block is thrown there. When the block throws, the exit destroys the stream with that
- * error, waits for the file to close and, with `removeOnError`, deletes the partial file.
+ * error, waits for the file to close and, with `removeOnError`, deletes the partial file. Under an
+ * exit deadline (`exitWithin`), a destination that stops taking data (a pipe nobody reads, a
+ * stalled network file system) no longer holds the exit: at the deadline the stream is destroyed,
+ * the exit fails saying what was not written, and `removeOnError` deletes the partial file.
  *
  * @example
  * await asyncWith(writeStream("out.csv"), async (out) => {
@@ -54,14 +57,26 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
       try {
         yield stream;
       } catch (error) {
+        const { signal } = exitOptions();
         return await _cleanupAfter(error, async () => {
           stream.destroy(error instanceof Error ? error : undefined);
-          await _closed(stream);
+          await untilAborted(_closed(stream), signal).catch(_pastDeadline(signal)); // closes once a stuck write returns
           if (created) await unlink(file).catch(_ignoreMissing);
         });
       }
+      const { signal } = exitOptions();
       if (!stream.writableEnded) stream.end();
-      await finished(stream); // rejects with the stream's error, if it had one
+      try {
+        await untilAborted(finished(stream), signal); // rejects with the stream's error, if it had one
+      } catch (error) {
+        if (!signal?.aborted || error !== signal.reason) throw error;
+        stream.destroy();
+        if (created) await unlink(file).catch(_ignoreMissing);
+        throw new Error(
+          `writeStream()'s exit was cut short at its deadline: what was still buffered for ${file} was not written${created ? ", and the partial file was removed" : ""}`,
+          { cause: error },
+        );
+      }
       await _closed(stream);
     },
     { name: "writeStream" },
@@ -77,3 +92,8 @@ async function _createdHere(file: string, mode: number | undefined, flags: strin
     throw error;
   }
 }
+
+/** At an exit deadline, stop waiting for the stream to close (it closes by itself once a stuck write returns). */
+const _pastDeadline = (signal: AbortSignal | undefined) => (error: unknown) => {
+  if (!signal?.aborted || error !== signal.reason) throw error;
+};

@@ -1,8 +1,18 @@
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import {
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  type WriteStream,
+} from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { asyncWith } from "@asyncwith/core";
+import { aexit, AsyncExitStack, asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { writeStream } from "../src/index.ts";
 import { boom, scratch } from "./helpers.ts";
@@ -82,6 +92,59 @@ describe("writeStream", () => {
   it("throws a write error on the success path instead of dropping it (a full disk: /dev/full)", async () => {
     await expect(asyncWith(writeStream("/dev/full"), (out) => void out.write("no room"))).rejects.toMatchObject({
       code: "ENOSPC",
+    });
+  });
+
+  describe("under an exit deadline, a destination that stops taking data (a pipe nobody reads)", () => {
+    /** A FIFO opened for reading and never read: once its buffer is full, every write blocks. */
+    const stuckPipe = () => {
+      const fifo = join(scratch(), "pipe");
+      execFileSync("mkfifo", [fifo]);
+      return { fifo, reader: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK) };
+    };
+
+    it("no longer holds the exit: exitWithin's deadline destroys the stream", async () => {
+      const { fifo, reader } = stuckPipe();
+      let out!: WriteStream;
+      try {
+        const block = asyncWith(exitWithin(50, writeStream(fifo)), (stream) => {
+          out = stream;
+          stream.write(Buffer.alloc(1 << 20)); // 1 MiB: far more than a pipe holds
+        });
+        await expect(block).rejects.toBeInstanceOf(TimeoutError);
+        await expect.poll(() => out.destroyed).toBe(true);
+      } finally {
+        closeSync(reader); // the stuck write returns (EPIPE)
+      }
+      await expect.poll(() => out.closed).toBe(true); // and the descriptor is closed: nothing leaked
+    });
+
+    it("the exit fails saying what was not written, on success; on failure the block's error stands", async () => {
+      const { fifo, reader } = stuckPipe();
+      try {
+        for (const fails of [false, true]) {
+          const stack = new AsyncExitStack();
+          const out = await stack.enterContext(writeStream(fifo));
+          out.write(Buffer.alloc(1 << 20));
+          const deadline = new AbortController();
+          const error = boom();
+          const exiting = stack[aexit](fails ? { error } : undefined, { signal: deadline.signal });
+          deadline.abort(new TimeoutError("deadline"));
+          const outcome = await exiting.then(
+            (value) => ({ value }),
+            (thrown: unknown) => ({ thrown }),
+          );
+          if (fails)
+            expect(outcome).toEqual({ value: false }); // the block's own error stands, unreplaced
+          else
+            expect((outcome as { thrown: Error }).thrown.message).toBe(
+              `writeStream()'s exit was cut short at its deadline: what was still buffered for ${fifo} was not written`,
+            );
+          expect(out.destroyed).toBe(true);
+        }
+      } finally {
+        closeSync(reader);
+      }
     });
   });
 
