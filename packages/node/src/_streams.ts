@@ -1,6 +1,7 @@
 // Helpers for the file-stream managers. Not exported from the package.
 import { once } from "node:events";
 import type { ReadStream, WriteStream } from "node:fs";
+import { untilAborted } from "@asyncwith/core/adapter";
 
 /**
  * Waits until the stream's file is open, so that an open error (ENOENT, EACCES…) fails the enter
@@ -19,4 +20,15 @@ export function _closed(stream: ReadStream | WriteStream): Promise<void> {
   return new Promise((resolve) =>
     stream.closed ? resolve() : (stream as NodeJS.EventEmitter).once("close", () => resolve()),
   );
+}
+
+/**
+ * `_closed`, or — once `signal` aborts (an exit deadline) — resolved without it: a read or write
+ * stuck in the thread pool (a FIFO, a stalled network file system) holds the close until it
+ * returns, and the exit must not wait for that. The descriptor still closes when it does.
+ */
+export function _closedBy(stream: ReadStream | WriteStream, signal: AbortSignal | undefined): Promise<void> {
+  return untilAborted(_closed(stream), signal).catch((error: unknown) => {
+    if (!signal?.aborted || error !== signal.reason) throw error;
+  });
 }

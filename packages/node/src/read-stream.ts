@@ -1,7 +1,7 @@
 import { createReadStream, type ReadStream } from "node:fs";
-import { type AsyncContextManager, contextManager } from "@asyncwith/core";
+import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
 import { _path, type PathLike } from "./_shared.js";
-import { _closed, _opened } from "./_streams.js";
+import { _closedBy, _opened } from "./_streams.js";
 
 /** Options of `readStream`: a subset of `fs.createReadStream`'s. */
 export interface ReadStreamOptions {
@@ -35,13 +35,15 @@ export function readStream(path: PathLike, options: ReadStreamOptions = {}): Asy
       try {
         yield stream;
       } catch (error) {
+        const { signal } = exitOptions();
         stream.destroy();
-        await _closed(stream);
+        await _closedBy(stream, signal);
         throw error;
       }
+      const { signal } = exitOptions(); // an exit deadline stops the wait for a read stuck in the thread pool
       const unseen = stream.errored;
       stream.destroy();
-      await _closed(stream);
+      await _closedBy(stream, signal);
       if (unseen) throw unseen;
     },
     { name: "readStream" },

@@ -4,7 +4,7 @@ import { finished } from "node:stream/promises";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
 import { expected, untilAborted } from "@asyncwith/core/adapter";
 import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
-import { _closed, _opened } from "./_streams.js";
+import { _closed, _closedBy, _opened } from "./_streams.js";
 
 /** Options of `writeStream`: a subset of `fs.createWriteStream`'s, plus whether a failed block removes the file. */
 export interface WriteStreamOptions {
@@ -60,7 +60,7 @@ export function writeStream(path: PathLike, options: WriteStreamOptions = {}): A
         const { signal } = exitOptions();
         return await _cleanupAfter(error, async () => {
           stream.destroy(error instanceof Error ? error : undefined);
-          await untilAborted(_closed(stream), signal).catch(_pastDeadline(signal)); // closes once a stuck write returns
+          await _closedBy(stream, signal);
           if (created) await unlink(file).catch(_ignoreMissing);
         });
       }
@@ -92,8 +92,3 @@ async function _createdHere(file: string, mode: number | undefined, flags: strin
     throw error;
   }
 }
-
-/** At an exit deadline, stop waiting for the stream to close (it closes by itself once a stuck write returns). */
-const _pastDeadline = (signal: AbortSignal | undefined) => (error: unknown) => {
-  if (!signal?.aborted || error !== signal.reason) throw error;
-};

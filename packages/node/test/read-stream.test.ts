@@ -1,9 +1,10 @@
 import { once } from "node:events";
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync, type ReadStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 
-import { asyncWith } from "@asyncwith/core";
+import { aexit, AsyncExitStack, asyncWith, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { readStream, writeStream } from "../src/index.ts";
 import { boom, openFds, scratch } from "./helpers.ts";
@@ -51,6 +52,29 @@ describe("readStream", () => {
         await once(input, "close");
       }),
     ).rejects.toMatchObject({ code: "EISDIR" });
+  });
+
+  it("under an exit deadline, a read stuck in the thread pool (a pipe nobody writes to) no longer holds the exit", async () => {
+    const fifo = join(scratch(), "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const writer = openSync(fifo, constants.O_RDWR); // a writer that never writes (O_RDWR: the open never blocks)
+    const inputs: ReadStream[] = [];
+    try {
+      for (const fails of [false, true]) {
+        const stack = new AsyncExitStack();
+        const input = await stack.enterContext(readStream(fifo));
+        inputs.push(input);
+        input.read(); // a read starts in the thread pool, and waits for bytes that never come
+        const deadline = new AbortController();
+        const exiting = stack[aexit](fails ? { error: boom() } : undefined, { signal: deadline.signal });
+        deadline.abort(new TimeoutError("deadline"));
+        expect(await exiting).toBe(false); // settled at the deadline: the block's error, if any, stands
+        expect(input.destroyed).toBe(true);
+      }
+    } finally {
+      closeSync(writer); // the stuck reads return (end of file), and the streams close
+    }
+    await expect.poll(() => inputs.every((input) => input.closed)).toBe(true);
   });
 
   it("fails the enter for a missing file", async () => {
