@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import { threadId } from "node:worker_threads";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Failure } from "@asyncwith/core";
-import { expected, suppressed } from "@asyncwith/core/adapter";
+import type { ExitOptions, Failure } from "@asyncwith/core";
+import { expected, suppressed, untilAborted } from "@asyncwith/core/adapter";
 
 /** A file-system path: a string or a `file:` URL. */
 export type PathLike = string | URL;
@@ -32,14 +32,18 @@ export async function _cleanupAfter(bodyError: unknown, cleanup: () => Promise<u
 
 /**
  * A `resource()` exit that releases on every path. A release that fails while the block's error is
- * in flight never hides it: both travel as `SuppressedError(releaseError, blockError)`.
+ * in flight never hides it: both travel as `SuppressedError(releaseError, blockError)`. At an exit
+ * deadline the exit stops waiting (a close held by a read stuck in the thread pool finishes by itself
+ * once that read returns).
  */
 export const _releasing =
   <T>(release: (value: T) => Promise<unknown>) =>
-  async (value: T, failure?: Failure): Promise<void> => {
+  async (value: T, failure?: Failure, options?: ExitOptions): Promise<void> => {
+    const signal = options?.signal;
     try {
-      await release(value);
+      await untilAborted(release(value), signal);
     } catch (error) {
+      if (signal?.aborted && error === signal.reason) return; // past the deadline: exitWithin has already failed
       throw failure ? suppressed(error, failure.error) : error;
     }
   };

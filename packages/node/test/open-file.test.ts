@@ -1,7 +1,9 @@
-import { closeSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { asyncWith, SuppressedError } from "@asyncwith/core";
+import { aexit, AsyncExitStack, asyncWith, SuppressedError, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { openFile } from "../src/index.ts";
 import { boom, scratch } from "./helpers.ts";
@@ -53,6 +55,28 @@ describe("openFile", () => {
     const path = join(scratch(), "e.txt");
     writeFileSync(path, "");
     await expect(asyncWith(openFile(path), (file) => closeSync(file.fd))).rejects.toMatchObject({ code: "EBADF" });
+  });
+
+  it("under an exit deadline, a close held by a read stuck in the thread pool (a pipe nobody writes to) no longer holds the exit", async () => {
+    const fifo = join(scratch(), "pipe");
+    execFileSync("mkfifo", [fifo]);
+    const writer = openSync(fifo, constants.O_RDWR); // a writer that never writes (O_RDWR: the open never blocks)
+    const handles: FileHandle[] = [];
+    try {
+      for (const fails of [false, true]) {
+        const stack = new AsyncExitStack();
+        const handle = await stack.enterContext(openFile(fifo));
+        handles.push(handle);
+        void handle.read(Buffer.alloc(8), 0, 8, null).catch(() => {}); // waits for bytes that never come
+        const deadline = new AbortController();
+        const exiting = stack[aexit](fails ? { error: boom() } : undefined, { signal: deadline.signal });
+        deadline.abort(new TimeoutError("deadline"));
+        expect(await exiting).toBe(false); // settled at the deadline: the block's error, if any, stands
+      }
+    } finally {
+      closeSync(writer); // the stuck reads return (end of file), and the closes complete
+    }
+    await expect.poll(() => handles.every((handle) => handle.fd === -1)).toBe(true);
   });
 
   it("fails the enter when the file cannot be opened, and never runs the block", async () => {
