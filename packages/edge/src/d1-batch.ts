@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { expected, untilAborted } from "@asyncwith/core/adapter";
 
 /** What `d1Batch` needs: Cloudflare's `D1Database`. */
 export interface BatchDatabase<Statement, Result> {
@@ -40,11 +40,20 @@ export function d1Batch<Statement, Result>(
   };
   return resource(
     () => collector,
-    async (_collector, failure) => {
+    async (_collector, failure, options) => {
       collector.add = () => {
         throw new ReferenceError("Expected an open d1Batch() block, got one that has ended");
       };
-      if (!failure && queued.length) results = await db.batch(queued);
+      if (failure || !queued.length) return;
+      // At an exit deadline, stop waiting for the reply; D1 cannot take a sent batch back.
+      const signal = options?.signal;
+      results = await untilAborted(db.batch(queued), signal).catch((error: unknown) => {
+        if (!signal?.aborted || error !== signal.reason) throw error;
+        throw new Error(
+          "d1Batch()'s exit stopped waiting for D1's reply at its deadline: the batch may or may not have been applied, so check before sending it again",
+          { cause: error },
+        );
+      });
     },
     "d1Batch",
   );

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { asyncWith } from "@asyncwith/core";
+import { aexit, AsyncExitStack, asyncWith, TimeoutError } from "@asyncwith/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { d1Batch } from "../src/index.ts";
 
@@ -50,6 +50,35 @@ describe("d1Batch (in workerd, real D1)", () => {
       { id: "alice", balance: 100 },
       { id: "bob", balance: 0 },
     ]);
+  });
+
+  it("under an exit deadline, stops waiting for D1's reply and says the batch may have been applied", async () => {
+    let reply!: () => void;
+    const held = new Promise<void>((resolve) => (reply = resolve));
+    const slow = {
+      batch: async (statements: D1PreparedStatement[]) => {
+        const results = await env.DB.batch(statements); // applied now
+        await held; // the reply is held back
+        return results;
+      },
+    };
+    const stack = new AsyncExitStack();
+    const batch = await stack.enterContext(d1Batch(slow));
+    batch.add(...move(40, "alice", "bob"));
+    const deadline = new AbortController();
+    const exiting = stack[aexit](undefined, { signal: deadline.signal });
+    const reason = new TimeoutError("deadline");
+    deadline.abort(reason);
+    const error = (await exiting.catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      "d1Batch()'s exit stopped waiting for D1's reply at its deadline: the batch may or may not have been applied, so check before sending it again",
+    );
+    expect(error.cause).toBe(reason);
+    reply();
+    await expect.poll(balances).toEqual([
+      { id: "alice", balance: 60 },
+      { id: "bob", balance: 40 },
+    ]); // it was applied: "may or may not" is the truth the exit could tell
   });
 
   it("refuses statements added after the block ended", async () => {
