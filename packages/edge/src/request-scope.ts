@@ -1,4 +1,4 @@
-import { aexit, AsyncExitStack, type Failure } from "@asyncwith/core";
+import { aexit, AsyncExitStack, type ExitOptions, type Failure } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _bindBody, type BodyOwner } from "./_bound-body.js";
 
@@ -95,9 +95,10 @@ export class RequestScope extends AsyncExitStack {
 
   // Every way of closing the scope hands the background cleanups over, whatever the awaited exits did.
   /** Runs the awaited exits (as `AsyncExitStack` does), then hands the background ones to `waitUntil`. */
-  override [aexit](failure?: Failure): Promise<boolean> {
+  override [aexit](failure?: Failure, options?: ExitOptions): Promise<boolean> {
     if (!failure && this.#afterBody()) return Promise.resolve(false);
-    return this.#tellBody(super[aexit](failure), failure).finally(this.#schedule);
+    // The exit's options (an exitWithin deadline's signal) reach every awaited exit, as a stack's do.
+    return this.#tellBody(super[aexit](failure, options), failure).finally(this.#schedule);
   }
 
   override aclose(): Promise<void> {

@@ -1,5 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { asyncWith } from "@asyncwith/core";
+import { asyncWith, type ExitOptions, exitWithin, TimeoutError } from "@asyncwith/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { AsyncExitStack } from "@asyncwith/core";
 import { requestScope } from "../src/index.ts";
@@ -21,6 +21,25 @@ describe("requestScope (in workerd)", () => {
     expect(events).toEqual(["awaited exit"]); // the response did not wait for the background
     await waitOnExecutionContext(ctx);
     expect(events).toEqual(["awaited exit", "background 2", "background 1"]); // LIFO
+  });
+
+  it("passes an exit deadline (exitWithin) to its awaited exits, as an AsyncExitStack does", async () => {
+    const ctx = createExecutionContext();
+    const hurried: unknown[] = [];
+    const block = asyncWith(exitWithin(5, requestScope(ctx)), (scope) => {
+      // An awaited exit that waits until it is told to hurry (a release cut short).
+      scope.push(
+        (_failure, options?: ExitOptions) =>
+          new Promise<void>((resolve) => {
+            if (!options?.signal) return resolve();
+            options.signal.addEventListener("abort", () => (hurried.push(options.signal!.reason), resolve()));
+          }),
+      );
+    });
+    await expect(block).rejects.toBeInstanceOf(TimeoutError);
+    await expect.poll(() => hurried.length).toBe(1);
+    expect(hurried[0]).toBeInstanceOf(TimeoutError);
+    await waitOnExecutionContext(ctx);
   });
 
   it("runs background cleanups when the block throws, and the same error surfaces", async () => {
