@@ -47,6 +47,9 @@ export function _ponyfill(): SuppressedErrorConstructor {
   return SuppressedError;
 }
 
+// Without a native one, every copy of this package in the realm (its ESM and CJS builds, a copy a
+// bundler inlined) takes one ponyfill, registered under a symbol key as hooks.ts shares the
+// lifecycle's slots: `instanceof` then holds across copies with the language's own check.
 /**
  * The runtime's native `SuppressedError` where it exists (Node 24, Chromium, workerd), else a
  * spec-shaped ponyfill (Node 20 has none). Used when a disposer that cannot see the failure
@@ -59,9 +62,6 @@ export function _ponyfill(): SuppressedErrorConstructor {
  *   if (e instanceof SuppressedError) console.log(e.error, "was thrown while", e.suppressed, "was in flight");
  * }
  */
-// Without a native one, every copy of this package in the realm (its ESM and CJS builds, a copy a
-// bundler inlined) takes one ponyfill, registered under a symbol key as hooks.ts shares the
-// lifecycle's slots: `instanceof` then holds across copies with the language's own check.
 export const SuppressedError: SuppressedErrorConstructor = /* @__PURE__ */ (() =>
   (globalThis as { SuppressedError?: SuppressedErrorConstructor }).SuppressedError ??
   ((globalThis as { [key: symbol]: SuppressedErrorConstructor })[Symbol.for("asyncwith.SuppressedError.v1")] ??=
