@@ -102,15 +102,19 @@ export function replaced(next: unknown, previous: unknown): unknown {
 
 /**
  * `options.signal`, checked: `options` nullish or an object, its `signal` nullish or an
- * AbortSignal (anything with `addEventListener`, so a signal from another realm or a polyfill
- * passes). Anything else is a TypeError naming `where`: a misspelt or misplaced signal would
+ * AbortSignal (anything with `addEventListener` and `removeEventListener`, so a signal from another
+ * realm or a polyfill passes). Anything else is a TypeError naming `where`: a misspelt or misplaced signal would
  * otherwise be ignored, and a block meant to be cancellable would wait forever.
  */
 export function signalOf(options: unknown, where: string): AbortSignal | undefined {
   if (options == null) return undefined;
   if (Object(options) !== options) throw expected(`${where} options to be an object ({ signal })`, options);
   const signal = (options as { signal?: unknown }).signal;
-  if (signal != null && typeof (signal as AbortSignal).addEventListener !== "function")
+  if (
+    signal != null &&
+    (typeof (signal as AbortSignal).addEventListener !== "function" ||
+      typeof (signal as AbortSignal).removeEventListener !== "function")
+  )
     throw expected(`${where} options.signal to be an AbortSignal`, signal);
   return (signal ?? undefined) as AbortSignal | undefined;
 }

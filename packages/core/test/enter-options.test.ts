@@ -263,5 +263,12 @@ describe("options that are not { signal } are refused, never ignored", () => {
     const lock = new Lock();
     await lock.acquire({ signal: foreign as never });
     expect(lock.locked).toBe(true);
+    // Without removeEventListener, a granted waiter could not unsubscribe: refused up front, not at the grant.
+    const { removeEventListener: _, ...halfSignal } = foreign;
+    expect(((await rejection(lock.acquire({ signal: halfSignal as never }))) as Error).message).toBe(
+      "Expected acquire() options.signal to be an AbortSignal, got an object",
+    );
+    lock.release();
+    expect(lock.locked).toBe(false); // the refused wait took nothing
   });
 });
