@@ -119,6 +119,21 @@ export function signalOf(options: unknown, where: string): AbortSignal | undefin
   return (signal ?? undefined) as AbortSignal | undefined;
 }
 
+/**
+ * Checks an options object with one optional field: `options` an object, `options[key]` undefined
+ * or of type `type`. Else a TypeError naming `where`, never a setting silently ignored.
+ */
+export function checkOption(
+  options: unknown,
+  where: string,
+  key: string,
+  type: "string" | "boolean" | "function",
+): void {
+  if (Object(options) !== options) throw expected(`${where} options to be an object ({ ${key} })`, options);
+  const value = (options as Record<string, unknown>)[key];
+  if (value !== undefined && typeof value !== type) throw expected(`${where} options.${key} to be a ${type}`, value);
+}
+
 /** Whether `error` is `reason`, or reaches it through its `cause` chain (a wrapped abort). */
 export function causedBy(error: unknown, reason: unknown): boolean {
   for (let e = error, depth = 0; depth < 100; e = (e as { cause?: unknown }).cause, depth++) {

@@ -6,6 +6,7 @@
 // exit — also one that runs after detection was switched off (or off and on again), or that another
 // copy of this package runs — which is why there is one registry, shared by every copy (hooks.ts),
 // and `untrack` stays installed once set. Each target is its own unregister token (held weakly).
+import { checkOption } from "./errors.js";
 import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
@@ -38,18 +39,22 @@ export interface Tracked {
  * if (import.meta.env?.DEV) detectLeaks();
  */
 export function detectLeaks(options: DetectLeaksOptions = {}): () => void {
-  const session: Session = {
-    on: true,
-    warn: options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message)),
-  };
-  const registry = (hooks.leaks ??= new FinalizationRegistry<Tracked>(
-    ({ name, at, session }) =>
-      session.on &&
+  // Checked now: called later, from the collector, a bad warn would throw where nobody can catch it.
+  checkOption(options, "detectLeaks()", "warn", "function");
+  const warn = options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message));
+  const session: Session = { on: true, warn };
+  const registry = (hooks.leaks ??= new FinalizationRegistry<Tracked>(({ name, at, session }) => {
+    if (!session.on) return;
+    try {
       session.warn(
         `asyncwith: a ${name} was entered but never exited before it was garbage-collected, so its resource leaked. Exit it: asyncWith does; with enter(), use await using (or call [Symbol.asyncDispose]).`,
         at,
-      ),
-  ));
+      );
+    } catch (error) {
+      // A finalizer's throw is an uncaught exception: reported, it never ends the process.
+      console.error("[asyncwith] detectLeaks()'s warn threw while reporting a leak:", error);
+    }
+  }));
   const track = (target: object, manager: unknown) =>
     void registry.register(target, { name: nameOf(manager), at: new Error("entered here").stack, session }, target);
   hooks.track = track;

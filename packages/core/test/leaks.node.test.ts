@@ -66,3 +66,23 @@ await (async () => { await enter(resource(() => 1, () => {}, "leakedHandle")); }
     "leakedResource",
   ]);
 });
+
+it("refuses a warn that is not a function when turned on, and a warn that throws never ends the process", () => {
+  const outcome = runInGcChild(`import { detectLeaks, enter, resource } from ${JSON.stringify(core)};
+const refused = [];
+for (const options of [{ warn: 5 }, 5]) try { detectLeaks(options); } catch (e) { refused.push(e.message); }
+const reported = [];
+console.error = (...args) => reported.push(String(args[0]));
+detectLeaks({ warn: () => { throw new Error("logger down"); } });
+await (async () => { await enter(resource(() => 1, () => {}, "leaked")); })();
+await collect();
+console.log(JSON.stringify({ refused, reported, alive: true }));`);
+  expect(outcome).toEqual({
+    refused: [
+      "Expected detectLeaks() options.warn to be a function, got 5",
+      "Expected detectLeaks() options to be an object ({ warn }), got 5",
+    ],
+    reported: ["[asyncwith] detectLeaks()'s warn threw while reporting a leak:"],
+    alive: true,
+  });
+});
