@@ -1,4 +1,4 @@
-import { signalOf } from "./errors.js";
+import { expected, signalOf } from "./errors.js";
 import type { AsyncContextManager } from "./protocol.js";
 import { type AcquireOptions, Lock } from "./semaphore.js";
 import { aenter, aexit } from "./symbols.js";
@@ -18,6 +18,9 @@ export class Condition implements AsyncContextManager<void, false> {
   #waiters = new Waiters();
 
   constructor(lock: Lock = new Lock()) {
+    // Checked now: a wrong one would only fail at the first wait, inside someone's block.
+    if (typeof (lock as Partial<Lock> | null)?.acquire !== "function" || typeof lock.release !== "function")
+      throw expected("a Lock for new Condition(lock)", lock);
     this.lock = lock;
   }
 

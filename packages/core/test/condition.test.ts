@@ -24,6 +24,11 @@ describe("Condition", () => {
     expect(got).toEqual(["1:a", "2:b"]);
   });
 
+  it("refuses a lock that is not a Lock when made", () => {
+    expect(() => new Condition(5 as never)).toThrow("Expected a Lock for new Condition(lock), got 5");
+    expect(() => new Condition({} as never)).toThrow("Expected a Lock for new Condition(lock), got an object");
+  });
+
   it("refuses wait and notify outside the lock", async () => {
     const cond = new Condition();
     expect(() => cond.notify()).toThrow("Expected the Condition's lock to be held for notify(), got it unlocked");
