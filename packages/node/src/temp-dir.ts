@@ -4,7 +4,7 @@ import { join, resolve, sep } from "node:path";
 import { type AsyncContextManager, contextManager } from "@asyncwith/core";
 import { expected } from "@asyncwith/core/adapter";
 import { _anchored, _mayRepair, _removeTree } from "./_remove-tree.js";
-import { _cleanupAfter, _path, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _options, _path, type PathLike } from "./_shared.js";
 
 /** Options of `tempDir`: where the directory is made, and whether a failed block keeps it. */
 export interface TempDirOptions {
@@ -31,6 +31,7 @@ export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): As
       prefix,
     );
   }
+  _options("tempDir()", options, ["keepOnError"]);
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
   return contextManager(
     async function* () {
