@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { eitherSignal, expected } from "@asyncwith/core/adapter";
+import { checkOptions, eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _api, _closedBy, _running } from "./_shared.js";
 
 /** Anything but a promise: IndexedDB ends a version change at the first await that is not its own. */
@@ -52,6 +52,7 @@ export function openDatabase(
   if (typeof name !== "string") throw expected("openDatabase() to be given a database name", name);
   if (version !== undefined && !(Number.isInteger(version) && version >= 1))
     throw expected("openDatabase() version to be a whole number from 1", version);
+  checkOptions("openDatabase()", options, { upgrade: "function", blocked: "function" });
   _checkOptions(options);
   return resource(
     (enter) =>

@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { eitherSignal, expected } from "@asyncwith/core/adapter";
+import { checkOptions, eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _api } from "./_shared.js";
 
 /** How `webLock` requests its lock: those of `navigator.locks.request`. */
@@ -33,6 +33,7 @@ export interface HeldWebLock {
 export function webLock(name: string, options: WebLockOptions = {}): AsyncContextManager<HeldWebLock, false> {
   if (typeof name !== "string" || name.startsWith("-"))
     throw expected("webLock() to be given a lock name (a string not starting with '-')", name);
+  checkOptions("webLock()", options, { steal: "boolean", ifAvailable: "boolean" }); // "no" would steal
   let release: () => void = () => {};
   let held: Promise<unknown> = Promise.resolve();
   const stolen = new AbortController(); // stolen, or given up for the back/forward cache

@@ -163,5 +163,9 @@ describe("openDatabase (real IndexedDB in Chromium)", () => {
     expect(() => openDatabase("x", 1, { signal: {} as never })).toThrow(
       "Expected openDatabase() options.signal to be an AbortSignal, got an object",
     );
+    expect(() => openDatabase("x", 1, 5 as never)).toThrow("Expected openDatabase() options to be an object, got 5");
+    expect(() => openDatabase("x", 1, { upgrade: "v2" as never })).toThrow(
+      'Expected openDatabase() options.upgrade to be a function, got "v2"',
+    );
   });
 });

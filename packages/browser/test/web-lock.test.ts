@@ -114,6 +114,10 @@ describe("webLock (real navigator.locks in Chromium)", () => {
     await expect(asyncWith(webLock(unique(), { mode: "shard" as never }), () => {})).rejects.toThrow(
       'Expected webLock() options.mode to be "exclusive" or "shared", got "shard"',
     );
+    expect(() => webLock(unique(), { steal: "no" as never })).toThrow(
+      'Expected webLock() options.steal to be a boolean, got "no"', // the API would read it as true, and steal
+    );
+    expect(() => webLock(unique(), 5 as never)).toThrow("Expected webLock() options to be an object, got 5");
     expect(() => webLock("-reserved")).toThrow(
       "Expected webLock() to be given a lock name (a string not starting with '-'), got \"-reserved\"",
     );

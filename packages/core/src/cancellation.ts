@@ -1,5 +1,5 @@
 import { AsyncExitStack } from "./exit-stack.js";
-import { checkOption, expected, suppressed } from "./errors.js";
+import { checkOptions, expected, suppressed } from "./errors.js";
 import {
   type AsyncContextManager,
   type ContextValue,
@@ -38,7 +38,7 @@ export function exitWithin<M extends Enterable>(
 ): AsyncContextManager<ContextValue<M>, ExitType<M>> {
   if (typeof ms !== "number" || !(ms >= 0))
     throw expected("exitWithin(ms) to be a non-negative number of milliseconds", ms);
-  checkOption(options, "exitWithin()", "name", "string");
+  checkOptions("exitWithin()", options, { name: "string" });
   const m = toManager(manager);
   const name = options.name ?? nameOf(manager);
   return {
@@ -93,7 +93,7 @@ export function concurrently<const Ms extends readonly Enterable[]>(
   options: ConcurrentlyOptions = {},
 ): AsyncContextManager<Values<Ms>, ExitType<Ms[number]>> {
   if (!Array.isArray(managers)) throw expected("concurrently() to be given an array of managers", managers);
-  checkOption(options, "concurrently()", "parallelExit", "boolean");
+  checkOptions("concurrently()", options, { parallelExit: "boolean" });
   const ms = managers.map(toManager);
   let entered: AsyncContextManager[] = [];
   return {

@@ -120,18 +120,25 @@ export function signalOf(options: unknown, where: string): AbortSignal | undefin
 }
 
 /**
- * Checks an options object with one optional field: `options` an object, `options[key]` undefined
- * or of type `type`. Else a TypeError naming `where`, never a setting silently ignored.
+ * Checks a factory's options: undefined or an object, each key of `types` undefined or of its type.
+ * Options given as something else (a number, a string) or a setting of the wrong type
+ * (`{ check: "no" }`) would be silently ignored or misread: a TypeError naming `where` instead.
+ *
+ * @example
+ * checkOptions("childProcess()", options, { check: "boolean" }); // in a factory, before anything else
  */
-export function checkOption(
-  options: unknown,
+export function checkOptions(
   where: string,
-  key: string,
-  type: "string" | "boolean" | "function",
+  options: unknown,
+  types: Record<string, "boolean" | "string" | "function"> = {},
 ): void {
-  if (Object(options) !== options) throw expected(`${where} options to be an object ({ ${key} })`, options);
-  const value = (options as Record<string, unknown>)[key];
-  if (value !== undefined && typeof value !== type) throw expected(`${where} options.${key} to be a ${type}`, value);
+  if (options === undefined) return;
+  if (Object(options) !== options) throw expected(`${where} options to be an object`, options);
+  for (const key in types) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && typeof value !== types[key])
+      throw expected(`${where} options.${key} to be a ${types[key]}`, value);
+  }
 }
 
 /** Whether `error` is `reason`, or reaches it through its `cause` chain (a wrapped abort). */

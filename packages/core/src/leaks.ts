@@ -6,7 +6,7 @@
 // exit — also one that runs after detection was switched off (or off and on again), or that another
 // copy of this package runs — which is why there is one registry, shared by every copy (hooks.ts),
 // and `untrack` stays installed once set. Each target is its own unregister token (held weakly).
-import { checkOption } from "./errors.js";
+import { checkOptions } from "./errors.js";
 import { hooks } from "./hooks.js";
 import { nameOf } from "./names.js";
 
@@ -40,7 +40,7 @@ export interface Tracked {
  */
 export function detectLeaks(options: DetectLeaksOptions = {}): () => void {
   // Checked now: called later, from the collector, a bad warn would throw where nobody can catch it.
-  checkOption(options, "detectLeaks()", "warn", "function");
+  checkOptions("detectLeaks()", options, { warn: "function" });
   const warn = options.warn ?? ((message, at) => console.warn(at ? `${message}\n${at}` : message));
   const session: Session = { on: true, warn };
   const registry = (hooks.leaks ??= new FinalizationRegistry<Tracked>(({ name, at, session }) => {

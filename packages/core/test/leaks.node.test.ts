@@ -80,7 +80,7 @@ console.log(JSON.stringify({ refused, reported, alive: true }));`);
   expect(outcome).toEqual({
     refused: [
       "Expected detectLeaks() options.warn to be a function, got 5",
-      "Expected detectLeaks() options to be an object ({ warn }), got 5",
+      "Expected detectLeaks() options to be an object, got 5",
     ],
     reported: ["[asyncwith] detectLeaks()'s warn threw while reporting a leak:"],
     alive: true,

@@ -1,5 +1,5 @@
 import { type AsyncContextManager, resource } from "@asyncwith/core";
-import { expected, untilAborted } from "@asyncwith/core/adapter";
+import { checkOptions, expected, untilAborted } from "@asyncwith/core/adapter";
 
 /** What `durableLock` sends its requests to: a `DurableLock` object's stub. */
 export interface LockStub {
@@ -49,6 +49,7 @@ export function durableLock(
   if (typeof (namespace as Partial<LockNamespace> | null)?.idFromName !== "function")
     throw expected("durableLock() to be given a namespace bound to DurableLock", namespace);
   if (typeof name !== "string" || !name) throw expected("durableLock() to be given a lock name", name);
+  checkOptions("durableLock()", options);
   const { ttl = 30_000 } = options;
   if (!(ttl > 0 && ttl < Infinity))
     throw expected("durableLock() options.ttl to be a positive number of milliseconds", ttl);

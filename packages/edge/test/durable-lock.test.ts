@@ -119,5 +119,8 @@ describe("durableLock (in workerd, a real Durable Object)", () => {
     expect(() => durableLock(env.LOCKS, "x", { ttl: 0 })).toThrow(
       "Expected durableLock() options.ttl to be a positive number of milliseconds, got 0",
     );
+    expect(() => durableLock(env.LOCKS, "x", 60_000 as never)).toThrow(
+      "Expected durableLock() options to be an object, got 60000", // a ttl where the options go
+    );
   });
 });

@@ -48,21 +48,6 @@ export const _releasing =
     }
   };
 
-/**
- * Checks a manager's options: undefined or an object, and each of `booleans` true or false when
- * given. Options passed as something else (a number, a string) or a flag that is not a boolean
- * (`check: "no"`) would be silently ignored or misread: a clear TypeError instead.
- */
-export function _options(where: string, options: unknown, booleans: readonly string[] = []): void {
-  if (options === undefined) return;
-  if (Object(options) !== options) throw expected(`${where} options to be an object`, options);
-  for (const key of booleans) {
-    const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined && typeof value !== "boolean")
-      throw expected(`${where} options.${key} to be true or false`, value);
-  }
-}
-
 /** A non-negative finite number of milliseconds, or a clear TypeError. */
 export function _ms(name: string, value: unknown): number {
   if (typeof value === "number" && value >= 0 && Number.isFinite(value)) return value;

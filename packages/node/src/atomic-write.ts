@@ -4,8 +4,8 @@ import { dirname, resolve } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { type AsyncContextManager, contextManager, Lock } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
-import { _cleanupAfter, _ignoreMissing, _options, _path, type PathLike } from "./_shared.js";
+import { checkOptions, expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _sweepTemps, _tempName } from "./_temp-names.js";
 import { _writeTarget } from "./_write-target.js";
 
@@ -56,7 +56,12 @@ export function atomicWrite(
   path: PathLike,
   options: AtomicWriteOptions = {},
 ): AsyncContextManager<FileHandle | Writable, false> {
-  _options("atomicWrite()", options, ["fsync", "stream", "cleanStale", "replaceNonRegular"]);
+  checkOptions("atomicWrite()", options, {
+    fsync: "boolean",
+    stream: "boolean",
+    cleanStale: "boolean",
+    replaceNonRegular: "boolean",
+  });
   const requested = resolve(_path("atomicWrite()", path));
   const { fsync = true, stream: asStream = false, cleanStale = true, replaceNonRegular = false } = options;
   if (options.mode !== undefined && !(Number.isInteger(options.mode) && options.mode >= 0 && options.mode <= 0o7777)) {

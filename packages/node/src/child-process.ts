@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { once } from "node:events";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
-import { _cleanupAfter, _ms, _options } from "./_shared.js";
+import { checkOptions, expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ms } from "./_shared.js";
 import { _killOnExit } from "./_exit-hook.js";
 import { _Group } from "./_group.js";
 
@@ -63,7 +63,7 @@ export function childProcess(
     throw expected("childProcess() to be given a command name or path", command);
   if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
     throw expected("childProcess() args to be an array of strings", args);
-  _options("childProcess()", options, ["check", "interactive", "extendEnv"]);
+  checkOptions("childProcess()", options, { check: "boolean", interactive: "boolean", extendEnv: "boolean" });
   const {
     grace: graceOption = 5_000,
     check = true,

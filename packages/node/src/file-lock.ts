@@ -1,7 +1,7 @@
 import { type AsyncContextManager, contextManager, enterOptions } from "@asyncwith/core";
-import { eitherSignal, expected } from "@asyncwith/core/adapter";
+import { checkOptions, eitherSignal, expected } from "@asyncwith/core/adapter";
 import { _acquire, _beat, _forget, _heldHere, _prepare, type _Record, _release, _stillHeld } from "./_lock-dir.js";
-import { _cleanupAfter, _ms, _options, _path, _realPath, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _ms, _path, _realPath, type PathLike } from "./_shared.js";
 
 /** Options of `fileLock`: waiting, staleness and the abort signal. */
 export interface FileLockOptions {
@@ -45,7 +45,7 @@ export const _staleFloor = 2_000;
  * });
  */
 export function fileLock(path: PathLike, options: FileLockOptions = {}): AsyncContextManager<HeldLock, false> {
-  _options("fileLock()", options, ["wait"]);
+  checkOptions("fileLock()", options, { wait: "boolean" });
   const lockPath = `${_realPath(_path("fileLock()", path))}.lock`;
   const { wait = true, signal: ownSignal } = options;
   const stale = _ms("fileLock() options.stale", options.stale ?? 10_000);

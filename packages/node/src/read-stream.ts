@@ -1,6 +1,7 @@
 import { createReadStream, type ReadStream } from "node:fs";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
-import { _options, _path, type PathLike } from "./_shared.js";
+import { checkOptions } from "@asyncwith/core/adapter";
+import { _path, type PathLike } from "./_shared.js";
 import { _closedBy, _opened } from "./_streams.js";
 
 /** Options of `readStream`: a subset of `fs.createReadStream`'s. */
@@ -29,7 +30,7 @@ export interface ReadStreamOptions {
  */
 export function readStream(path: PathLike, options: ReadStreamOptions = {}): AsyncContextManager<ReadStream, false> {
   const file = _path("readStream()", path);
-  _options("readStream()", options);
+  checkOptions("readStream()", options);
   return contextManager(
     async function* () {
       const stream = await _opened(createReadStream(file, { ...options, autoClose: true, emitClose: true }));

@@ -1,8 +1,8 @@
 import { once } from "node:events";
 import type { AddressInfo, Server, Socket } from "node:net";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
-import { _cleanupAfter, _ms, _options } from "./_shared.js";
+import { checkOptions, expected } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ms } from "./_shared.js";
 
 /** Options of `server`: where to listen, and how long a graceful close may take. */
 export interface ServerOptions {
@@ -31,7 +31,7 @@ export function server(instance: Server, options: ServerOptions = {}): AsyncCont
   if (instance === null || typeof instance !== "object" || typeof (instance as Server).listen !== "function") {
     throw expected("server() to be given a server from createServer(), not yet listening", instance);
   }
-  _options("server()", options);
+  checkOptions("server()", options);
   const { port = 0, host } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw expected("server() options.port to be an integer from 0 to 65535", port);

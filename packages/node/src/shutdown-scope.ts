@@ -1,8 +1,8 @@
 import { constants } from "node:os";
 import { inspect } from "node:util";
 import { aenter, aexit, type AsyncContextManager, type Failure } from "@asyncwith/core";
-import { expected, reused } from "@asyncwith/core/adapter";
-import { _ms, _options } from "./_shared.js";
+import { checkOptions, expected, reused } from "@asyncwith/core/adapter";
+import { _ms } from "./_shared.js";
 
 /** Options of `shutdownScope`: which signals start a shutdown, whether the process then exits, and how long the exits may take. */
 export interface ShutdownScopeOptions {
@@ -59,7 +59,7 @@ const _expected = new Set<unknown>(); // shutdown errors on their way to the top
  * }); // Ctrl-C: the server drains, then the process exits with 130
  */
 export function shutdownScope(options: ShutdownScopeOptions = {}): AsyncContextManager<AbortSignal, boolean> {
-  _options("shutdownScope()", options, ["exit"]);
+  checkOptions("shutdownScope()", options, { exit: "boolean" });
   const { signals = ["SIGINT", "SIGTERM", "SIGHUP"], exit = true } = options;
   const grace = _ms("shutdownScope() options.grace", options.grace ?? 30_000);
   if (!Array.isArray(signals) || signals.some((s) => !(s in constants.signals) || s === "SIGKILL" || s === "SIGSTOP")) {

@@ -2,9 +2,9 @@ import { chmod, lstat, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve, sep } from "node:path";
 import { type AsyncContextManager, contextManager } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
+import { checkOptions, expected } from "@asyncwith/core/adapter";
 import { _anchored, _mayRepair, _removeTree } from "./_remove-tree.js";
-import { _cleanupAfter, _options, _path, type PathLike } from "./_shared.js";
+import { _cleanupAfter, _path, type PathLike } from "./_shared.js";
 
 /** Options of `tempDir`: where the directory is made, and whether a failed block keeps it. */
 export interface TempDirOptions {
@@ -31,7 +31,7 @@ export function tempDir(prefix = "asyncwith-", options: TempDirOptions = {}): As
       prefix,
     );
   }
-  _options("tempDir()", options, ["keepOnError"]);
+  checkOptions("tempDir()", options, { keepOnError: "boolean" });
   const dir = resolve(options.dir === undefined ? tmpdir() : _path("tempDir() options.dir", options.dir));
   return contextManager(
     async function* () {

@@ -3,8 +3,8 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type AsyncContextManager, contextManager } from "@asyncwith/core";
-import { expected } from "@asyncwith/core/adapter";
-import { _options, _path, type PathLike } from "./_shared.js";
+import { checkOptions, expected } from "@asyncwith/core/adapter";
+import { _path, type PathLike } from "./_shared.js";
 import { _heldUntilExit } from "./temp-dir.js";
 
 /** Options of `tempFile`: where the file is made, its name's prefix and suffix, and whether a failed block keeps it. */
@@ -30,7 +30,7 @@ export interface TempFileOptions {
  * });
  */
 export function tempFile(options: TempFileOptions = {}): AsyncContextManager<string, false> {
-  _options("tempFile()", options, ["keepOnError"]);
+  checkOptions("tempFile()", options, { keepOnError: "boolean" });
   const { prefix = "asyncwith-", suffix = "" } = options;
   for (const [name, part] of [
     ["prefix", prefix],

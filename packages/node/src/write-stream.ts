@@ -2,8 +2,8 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { type FileHandle, open, unlink } from "node:fs/promises";
 import { finished } from "node:stream/promises";
 import { type AsyncContextManager, contextManager, exitOptions } from "@asyncwith/core";
-import { expected, untilAborted } from "@asyncwith/core/adapter";
-import { _cleanupAfter, _ignoreMissing, _options, _path, type PathLike } from "./_shared.js";
+import { checkOptions, expected, untilAborted } from "@asyncwith/core/adapter";
+import { _cleanupAfter, _ignoreMissing, _path, type PathLike } from "./_shared.js";
 import { _closed, _closedBy, _opened } from "./_streams.js";
 
 /** Options of `writeStream`: a subset of `fs.createWriteStream`'s, plus whether a failed block removes the file. */
@@ -40,7 +40,7 @@ export interface WriteStreamOptions {
  */
 export function writeStream(path: PathLike, options: WriteStreamOptions = {}): AsyncContextManager<WriteStream, false> {
   const file = _path("writeStream()", path);
-  _options("writeStream()", options, ["removeOnError"]);
+  checkOptions("writeStream()", options, { removeOnError: "boolean" });
   const { removeOnError = false, ...streamOptions } = options;
   const flags = streamOptions.flags ?? "w";
   if (removeOnError && !/^w/.test(flags)) {

@@ -32,12 +32,12 @@ const makers: [string, (options: never) => unknown, string[]][] = [
 
 describe("options that cannot be read as meant are refused when the manager is made", () => {
   for (const [where, make, flags] of makers) {
-    it(`${where}: options that are not an object, and flags that are not true or false`, () => {
+    it(`${where}: options that are not an object, and flags that are not booleans`, () => {
       expect(() => make(5_000 as never)).toThrow(`Expected ${where} options to be an object, got 5000`);
       expect(() => make(null as never)).toThrow(`Expected ${where} options to be an object, got null`);
       for (const flag of flags)
         expect(() => make({ [flag]: "no" } as never)).toThrow(
-          `Expected ${where} options.${flag} to be true or false, got "no"`,
+          `Expected ${where} options.${flag} to be a boolean, got "no"`,
         );
       expect(() => make({} as never)).not.toThrow();
     });
