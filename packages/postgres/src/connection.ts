@@ -31,7 +31,8 @@ export function connection<P extends PoolLike>(
   options: ConnectionOptions = {},
 ): AsyncContextManager<ClientOf<P>, false> {
   if (!_isPool(pool)) throw expected("connection() to be given a pool (with connect(), like pg's Pool)", pool);
-  const { reset = true } = options ?? {};
+  if (options === null || typeof options !== "object") throw expected("connection() options to be an object", options);
+  const { reset = true } = options;
   if (typeof reset !== "boolean") throw expected("connection() options.reset to be true or false", reset);
   let watch: _Watch;
   return resource(

@@ -26,6 +26,13 @@ it("transaction(pool) is refused with an error that names connection(pool)", () 
   );
 });
 
+it("connection(pool) refuses options it would ignore or misread, saying what it got", () => {
+  expect(() => connection(pool(), 5 as never)).toThrow("Expected connection() options to be an object, got 5");
+  expect(() => connection(pool(), { reset: "no" as never })).toThrow(
+    'Expected connection() options.reset to be true or false, got "no"',
+  );
+});
+
 it("connection(pool) hands a session on only idle: a block that left a transaction open fails, and nobody inherits it", async () => {
   const p = pool(1);
   await p.query("create table if not exists handed_on (v int)");
