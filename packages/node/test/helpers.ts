@@ -1,10 +1,11 @@
 // Shared by the tests: a fresh real directory per test, and ways to look at real processes.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { aexit, type AsyncExitStack, type Failure, TimeoutError } from "@asyncwith/core";
 import { buildSync } from "esbuild";
 import { afterEach } from "vitest";
 
@@ -18,6 +19,27 @@ export function scratch(): string {
   const dir = mkdtempSync(join(tmpdir(), "asyncwith-node-test-"));
   dirs.push(dir);
   return dir;
+}
+
+/**
+ * A FIFO whose other end is held open by a descriptor that never does anything: with `"reader"`
+ * nobody reads (writes block once its buffer is full), with `"writer"` nobody writes (reads block).
+ * The blocked I/O runs in libuv's thread pool; `release()` closes that end, and it returns.
+ */
+export function stuckFifo(end: "reader" | "writer"): { path: string; release(): void } {
+  const path = join(scratch(), "pipe");
+  execFileSync("mkfifo", [path]);
+  // O_NONBLOCK for a reader, O_RDWR for a writer: neither open waits for the other end.
+  const fd = openSync(path, end === "reader" ? constants.O_RDONLY | constants.O_NONBLOCK : constants.O_RDWR);
+  return { path, release: () => closeSync(fd) };
+}
+
+/** Exits `stack` as `exitWithin` would, with its deadline already past: what the exit gives back. */
+export function exitPastDeadline(stack: AsyncExitStack, failure?: Failure): Promise<boolean> {
+  const deadline = new AbortController();
+  const exiting = stack[aexit](failure, { signal: deadline.signal });
+  deadline.abort(new TimeoutError("deadline"));
+  return exiting;
 }
 
 /** Open file descriptors of this process (Linux /proc). */

@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { closeSync, constants, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, readFileSync, writeFileSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { aexit, AsyncExitStack, asyncWith, SuppressedError, TimeoutError } from "@asyncwith/core";
+import { AsyncExitStack, asyncWith, SuppressedError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { openFile } from "../src/index.ts";
-import { boom, scratch } from "./helpers.ts";
+import { boom, exitPastDeadline, scratch, stuckFifo } from "./helpers.ts";
 
 describe("openFile", () => {
   it("gives a FileHandle for the block and closes it after", async () => {
@@ -58,23 +57,18 @@ describe("openFile", () => {
   });
 
   it("under an exit deadline, a close held by a read stuck in the thread pool (a pipe nobody writes to) no longer holds the exit", async () => {
-    const fifo = join(scratch(), "pipe");
-    execFileSync("mkfifo", [fifo]);
-    const writer = openSync(fifo, constants.O_RDWR); // a writer that never writes (O_RDWR: the open never blocks)
+    const fifo = stuckFifo("writer");
     const handles: FileHandle[] = [];
     try {
-      for (const fails of [false, true]) {
+      for (const failure of [undefined, { error: boom() }]) {
         const stack = new AsyncExitStack();
-        const handle = await stack.enterContext(openFile(fifo));
+        const handle = await stack.enterContext(openFile(fifo.path));
         handles.push(handle);
         void handle.read(Buffer.alloc(8), 0, 8, null).catch(() => {}); // waits for bytes that never come
-        const deadline = new AbortController();
-        const exiting = stack[aexit](fails ? { error: boom() } : undefined, { signal: deadline.signal });
-        deadline.abort(new TimeoutError("deadline"));
-        expect(await exiting).toBe(false); // settled at the deadline: the block's error, if any, stands
+        expect(await exitPastDeadline(stack, failure)).toBe(false); // settled: the block's error, if any, stands
       }
     } finally {
-      closeSync(writer); // the stuck reads return (end of file), and the closes complete
+      fifo.release(); // the stuck reads return (end of file), and the closes complete
     }
     await expect.poll(() => handles.every((handle) => handle.fd === -1)).toBe(true);
   });

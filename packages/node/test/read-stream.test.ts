@@ -1,13 +1,12 @@
 import { once } from "node:events";
-import { execFileSync } from "node:child_process";
-import { closeSync, constants, openSync, type ReadStream, writeFileSync } from "node:fs";
+import { type ReadStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 
-import { aexit, AsyncExitStack, asyncWith, TimeoutError } from "@asyncwith/core";
+import { AsyncExitStack, asyncWith } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { readStream, writeStream } from "../src/index.ts";
-import { boom, openFds, scratch } from "./helpers.ts";
+import { boom, exitPastDeadline, openFds, scratch, stuckFifo } from "./helpers.ts";
 
 const MB = 1024 * 1024;
 
@@ -55,24 +54,19 @@ describe("readStream", () => {
   });
 
   it("under an exit deadline, a read stuck in the thread pool (a pipe nobody writes to) no longer holds the exit", async () => {
-    const fifo = join(scratch(), "pipe");
-    execFileSync("mkfifo", [fifo]);
-    const writer = openSync(fifo, constants.O_RDWR); // a writer that never writes (O_RDWR: the open never blocks)
+    const fifo = stuckFifo("writer");
     const inputs: ReadStream[] = [];
     try {
-      for (const fails of [false, true]) {
+      for (const failure of [undefined, { error: boom() }]) {
         const stack = new AsyncExitStack();
-        const input = await stack.enterContext(readStream(fifo));
+        const input = await stack.enterContext(readStream(fifo.path));
         inputs.push(input);
         input.read(); // a read starts in the thread pool, and waits for bytes that never come
-        const deadline = new AbortController();
-        const exiting = stack[aexit](fails ? { error: boom() } : undefined, { signal: deadline.signal });
-        deadline.abort(new TimeoutError("deadline"));
-        expect(await exiting).toBe(false); // settled at the deadline: the block's error, if any, stands
+        expect(await exitPastDeadline(stack, failure)).toBe(false); // settled: the block's error, if any, stands
         expect(input.destroyed).toBe(true);
       }
     } finally {
-      closeSync(writer); // the stuck reads return (end of file), and the streams close
+      fifo.release(); // the stuck reads return (end of file), and the streams close
     }
     await expect.poll(() => inputs.every((input) => input.closed)).toBe(true);
   });

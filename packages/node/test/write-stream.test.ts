@@ -1,21 +1,11 @@
-import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  constants,
-  existsSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-  type WriteStream,
-} from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { aexit, AsyncExitStack, asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
+import { AsyncExitStack, asyncWith, exitWithin, TimeoutError } from "@asyncwith/core";
 import { describe, expect, it } from "vitest";
 import { writeStream } from "../src/index.ts";
-import { boom, scratch } from "./helpers.ts";
+import { boom, exitPastDeadline, scratch, stuckFifo } from "./helpers.ts";
 
 const MB = 1024 * 1024;
 
@@ -96,54 +86,43 @@ describe("writeStream", () => {
   });
 
   describe("under an exit deadline, a destination that stops taking data (a pipe nobody reads)", () => {
-    /** A FIFO opened for reading and never read: once its buffer is full, every write blocks. */
-    const stuckPipe = () => {
-      const fifo = join(scratch(), "pipe");
-      execFileSync("mkfifo", [fifo]);
-      return { fifo, reader: openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK) };
-    };
-
     it("no longer holds the exit: exitWithin's deadline destroys the stream", async () => {
-      const { fifo, reader } = stuckPipe();
+      const fifo = stuckFifo("reader");
       let out!: WriteStream;
       try {
-        const block = asyncWith(exitWithin(50, writeStream(fifo)), (stream) => {
+        const block = asyncWith(exitWithin(50, writeStream(fifo.path)), (stream) => {
           out = stream;
           stream.write(Buffer.alloc(1 << 20)); // 1 MiB: far more than a pipe holds
         });
         await expect(block).rejects.toBeInstanceOf(TimeoutError);
         await expect.poll(() => out.destroyed).toBe(true);
       } finally {
-        closeSync(reader); // the stuck write returns (EPIPE)
+        fifo.release(); // the stuck write returns (EPIPE)
       }
       await expect.poll(() => out.closed).toBe(true); // and the descriptor is closed: nothing leaked
     });
 
     it("the exit fails saying what was not written, on success; on failure the block's error stands", async () => {
-      const { fifo, reader } = stuckPipe();
+      const fifo = stuckFifo("reader");
       try {
-        for (const fails of [false, true]) {
+        for (const failure of [undefined, { error: boom() }]) {
           const stack = new AsyncExitStack();
-          const out = await stack.enterContext(writeStream(fifo));
+          const out = await stack.enterContext(writeStream(fifo.path));
           out.write(Buffer.alloc(1 << 20));
-          const deadline = new AbortController();
-          const error = boom();
-          const exiting = stack[aexit](fails ? { error } : undefined, { signal: deadline.signal });
-          deadline.abort(new TimeoutError("deadline"));
-          const outcome = await exiting.then(
+          const outcome = await exitPastDeadline(stack, failure).then(
             (value) => ({ value }),
             (thrown: unknown) => ({ thrown }),
           );
-          if (fails)
+          if (failure)
             expect(outcome).toEqual({ value: false }); // the block's own error stands, unreplaced
           else
             expect((outcome as { thrown: Error }).thrown.message).toBe(
-              `writeStream()'s exit was cut short at its deadline: what was still buffered for ${fifo} was not written`,
+              `writeStream()'s exit was cut short at its deadline: what was still buffered for ${fifo.path} was not written`,
             );
           expect(out.destroyed).toBe(true);
         }
       } finally {
-        closeSync(reader);
+        fifo.release();
       }
     });
   });
