@@ -13,7 +13,7 @@ import {
   type Queryable,
 } from "./_shared.js";
 import { _acquire } from "./_lock-wait.js";
-import { _takeToken } from "./fence.js";
+import { _fenceTable, _takeToken } from "./fence.js";
 
 /** Options of `advisoryLock`: shared or exclusive, waiting or not, a signal that gives up waiting, and the polling interval where a wait cannot be cancelled. */
 export interface AdvisoryLockOptions {
@@ -168,11 +168,12 @@ export function advisoryLock<C extends Queryable>(
         throw error;
       }
       let token: bigint | undefined;
+      let table: string | undefined;
       if (fence) {
         // The raise may wait for the previous holder's fenced write to end: the enter's signal ends that wait.
         const cancel = _cancelAt(signal, client);
         try {
-          token = await _takeToken(client, id);
+          ({ token, table } = await _takeToken(client, id));
           await cancel.sent; // an abort that came as the token was taken: its cancel must not hit the block
           signal?.throwIfAborted();
         } catch (error) {
@@ -189,7 +190,7 @@ export function advisoryLock<C extends Queryable>(
           cancel.stop();
         }
       }
-      return new _HeldLock(id, client, watch, token);
+      return new _HeldLock(id, client, watch, token, table);
     },
     async ({ client }, failure, { signal: deadline } = {}) => {
       let error: unknown;
@@ -243,13 +244,17 @@ export function advisoryLock<C extends Queryable>(
 /** The block's value. A class: an object literal with a getter costs more per block than the rest of its JS. */
 class _HeldLock<C extends Queryable> implements HeldAdvisoryLock<C> {
   readonly #watch: _Watch;
+  /** The fence table the token came from, qualified (checkFence reads it). */
+  readonly [_fenceTable]: string | undefined;
   constructor(
     readonly key: bigint,
     readonly client: C,
     watch: _Watch,
     readonly token: bigint | undefined,
+    table: string | undefined,
   ) {
     this.#watch = watch;
+    this[_fenceTable] = table;
   }
   get signal(): AbortSignal {
     return this.#watch.signal; // made when first read

@@ -9,14 +9,26 @@ const _TABLE = "asyncwith_fence";
 const _CREATE = `CREATE TABLE IF NOT EXISTS ${_TABLE} (key bigint PRIMARY KEY, token bigint NOT NULL)`;
 
 /**
- * Takes the next token for `id` on the lock's session: the row is created (and the table, on
- * first use) or its token raised. The raise waits while a fenced write of the previous holder is
- * still open (its `checkFence` holds the row FOR SHARE), so it never overtakes that write.
+ * Where a held lock keeps the table its token came from, schema-qualified: `checkFence` reads that
+ * very table, whatever the checking session's `search_path` finds first (another schema's
+ * `asyncwith_fence`, whose row for the key may hold an equal stale token, would let a lost holder write).
  */
-export async function _takeToken(client: Queryable, id: bigint): Promise<bigint> {
+export const _fenceTable: unique symbol = Symbol("asyncwith.fenceTable");
+
+// The schema of the table the row went into, as a quoted identifier (regnamespace's output): safe
+// to put into the check's SQL.
+const _SCHEMA = `(SELECT relnamespace::regnamespace FROM pg_class WHERE oid = ${_TABLE}.tableoid)::text`;
+
+/**
+ * Takes the next token for `id` on the lock's session: the row is created (and the table, on
+ * first use) or its token raised; also says which table that was (see `_fenceTable`). The raise
+ * waits while a fenced write of the previous holder is still open (its `checkFence` holds the row
+ * FOR SHARE), so it never overtakes that write.
+ */
+export async function _takeToken(client: Queryable, id: bigint): Promise<{ token: bigint; table: string }> {
   const take = () =>
     client.query(
-      `INSERT INTO ${_TABLE} (key, token) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET token = ${_TABLE}.token + 1 RETURNING token`,
+      `INSERT INTO ${_TABLE} (key, token) VALUES ($1, 1) ON CONFLICT (key) DO UPDATE SET token = ${_TABLE}.token + 1 RETURNING token, ${_SCHEMA} AS schema`,
       [id.toString()],
     );
   const { rows } = await take().catch(async (error) => {
@@ -27,7 +39,8 @@ export async function _takeToken(client: Queryable, id: bigint): Promise<bigint>
     });
     return take();
   });
-  return BigInt((rows[0] as { token: string | bigint | number }).token);
+  const row = rows[0] as { token: string | bigint | number; schema: string };
+  return { token: BigInt(row.token), table: `${row.schema}.${_TABLE}` };
 }
 
 /**
@@ -57,7 +70,9 @@ export async function checkFence(
       lock?.token,
       `a lock without a token (${String(lock?.token)})`,
     );
-  const { rows } = await tx.query(`SELECT token FROM ${_TABLE} WHERE key = $1 FOR SHARE`, [lock.key.toString()]);
+  // The lock's own table; a plain { key, token } (a lock passed on as data) is read through search_path.
+  const table = (lock as { [_fenceTable]?: string })[_fenceTable] ?? _TABLE;
+  const { rows } = await tx.query(`SELECT token FROM ${table} WHERE key = $1 FOR SHARE`, [lock.key.toString()]);
   const latest = rows.length ? BigInt((rows[0] as { token: string | bigint | number }).token) : undefined;
   if (latest !== lock.token)
     throw Object.assign(

@@ -3,6 +3,7 @@
 // holder's enter waits for a fenced write still open.
 import { asyncWith } from "@asyncwith/core";
 import { expect, it } from "vitest";
+import { _key } from "../src/advisory-lock.ts";
 import { advisoryLock, checkFence, transaction } from "../src/index.ts";
 import { client, pool } from "./pg.ts";
 
@@ -63,4 +64,28 @@ it("the next holder's enter waits until a fenced write of the previous holder ha
   await expect(stale).rejects.toMatchObject({ code: "ELOCKLOST" });
   expect(await next).toEqual([{ who: "stale, checked before the next holder" }]); // it saw the write: it came after
   expect(events).toEqual(["stale write committing", "next holder entered"]);
+});
+
+it("checkFence reads the table the token came from, whatever the checking session's search_path finds first", async () => {
+  const [admin, holder, elsewhere] = [await client(), await client(), await client()];
+  await admin.query(
+    'drop schema if exists "Fence A" cascade; drop schema if exists fence_b cascade; create schema "Fence A"; create schema fence_b',
+  );
+  const key = _key("fence-schema").toString();
+  // Another schema's fence table, with an equal (stale) token for the key: what search_path would find.
+  await admin.query("create table fence_b.asyncwith_fence (key bigint primary key, token bigint not null)");
+  await admin.query("insert into fence_b.asyncwith_fence values ($1, 1)", [key]);
+  await holder.query('set search_path to "Fence A"'); // a name that needs quoting in the check's SQL
+  await elsewhere.query("set search_path to fence_b");
+  try {
+    await asyncWith(advisoryLock(holder, "fence-schema", { fence: true }), async (lock) => {
+      expect(lock.token).toBe(1n); // taken in "Fence A"'s table, created there on first use
+      await admin.query('update "Fence A".asyncwith_fence set token = 2 where key = $1', [key]); // a newer holder's
+      await expect(asyncWith(transaction(elsewhere), (tx) => checkFence(tx, lock))).rejects.toMatchObject({
+        code: "EFENCED",
+      });
+    });
+  } finally {
+    await admin.query('drop schema "Fence A" cascade; drop schema fence_b cascade');
+  }
 });
