@@ -21,8 +21,11 @@ export const enterStep = (m: AsyncContextManager, block: Block | undefined, opti
   block ? hooks.watch!.enter(block, enter, m, options) : enter(m, options);
 
 const enter = (m: AsyncContextManager, options: EnterOptions | undefined): unknown => {
-  const signal = signalOf(options, "the enter");
-  if (signal?.aborted) throw signal.reason;
+  if (options !== undefined) {
+    // Only when given: a call on every block, even one V8 does not inline, cost ~3% of a bare block.
+    const signal = signalOf(options, "the enter");
+    if (signal?.aborted) throw signal.reason;
+  }
   return m[aenter](options);
 };
 

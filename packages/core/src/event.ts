@@ -30,7 +30,7 @@ export class Event {
 
   /** Resolves when the flag is set (at once if it is); an abort rejects with `signal.reason`. */
   wait(options?: AcquireOptions): Promise<void> {
-    const signal = waitSignal(options, "wait()");
+    const signal = options === undefined ? undefined : waitSignal(options, "wait()");
     if (signal instanceof Promise) return signal; // bad options, or aborted already
     return this.#set ? resolved : this.#waiters.wait(signal);
   }

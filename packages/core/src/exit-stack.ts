@@ -166,7 +166,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
    */
   disposeAsync(): Promise<void> {
     // A built-in async method: misuse rejects, never throws (e.g. a detached `stack.disposeAsync`).
-    if (!(Object(this) === this && #entries in this)) {
+    if (!(this && typeof this === "object" && #entries in this)) {
       return Promise.reject(expected("disposeAsync() to be called on an AsyncExitStack", this));
     }
     return this.#close(undefined, { blind: true, rethrow: true }) as Promise<void>;
@@ -175,7 +175,7 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
   /** `disposeAsync()`, for `await using stack = new AsyncExitStack()`. */
   [Symbol.asyncDispose](): Promise<void> {
     // disposeAsync() itself rejects a foreign `this`; a subclass's own disposeAsync is honoured.
-    return Object(this) === this && #entries in this
+    return this && typeof this === "object" && #entries in this
       ? this.disposeAsync()
       : AsyncExitStack.prototype.disposeAsync.call(this);
   }
@@ -228,7 +228,9 @@ export class AsyncExitStack implements AsyncContextManager<AsyncExitStack, boole
 }
 
 function use(entries: unknown[], value: unknown, what: string, tc39: boolean): void {
-  const found = Object(value) === value ? disposerOf(value as object) : undefined; // a function is an object too, as in the spec
+  // A function is an object too, as in the spec. (typeof: on a hot path, Object(x) === x is slower on Node 20.)
+  const found =
+    (typeof value === "object" && value !== null) || typeof value === "function" ? disposerOf(value) : undefined;
   if (!found) throw expected(what, value);
   entries.push(value, found[0], tc39 ? (found[1] ? DISPOSE_SYNC : DISPOSE) : found[1] ? PY_DISPOSE_SYNC : PY_DISPOSE);
 }

@@ -42,7 +42,8 @@ export class Semaphore implements AsyncContextManager<void, false> {
    * @example await sem.acquire({ signal: AbortSignal.timeout(1_000) });
    */
   acquire(options?: AcquireOptions): Promise<void> {
-    const signal = waitSignal(options, "acquire()");
+    // Checked only when given: the uncontended acquire is one comparison and a decrement.
+    const signal = options === undefined ? undefined : waitSignal(options, "acquire()");
     if (signal instanceof Promise) return signal; // bad options, or aborted already
     if (this.#value > 0 && this.#waiters.size === 0) {
       this.#value--;
