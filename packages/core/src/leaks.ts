@@ -51,7 +51,7 @@ export function detectLeaks(options: DetectLeaksOptions = {}): () => void {
         at,
       );
     } catch (error) {
-      // A finalizer's throw is an uncaught exception: reported, it never ends the process.
+      // A finalizer's throw is an uncaught exception: reported instead, it never ends the program.
       console.error("[asyncwith] detectLeaks()'s warn threw while reporting a leak:", error);
     }
   }));

@@ -84,7 +84,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, false> {
       throw new TypeError(
         "Expected a fresh TaskGroup, got one already entered: task groups are single-use, make a new TaskGroup()",
       );
-    this.#outer?.throwIfAborted();
+    if (this.#outer?.aborted) throw this.#outer.reason; // not throwIfAborted(): a polyfilled signal may lack it
     this.#state = "open";
     this.#outer?.addEventListener("abort", this.#follow, { once: true });
     return this;

@@ -260,6 +260,9 @@ describe("options that are not { signal } are refused, never ignored", () => {
     for (const options of [undefined, null, {}, { signal: null }, { signal: foreign }])
       await asyncWith(manager, () => {}, options as never);
     expect(seen).toHaveLength(5);
+    // The scopes follow such a signal too (none of them calls throwIfAborted, which a polyfill may lack).
+    expect(await asyncWith(timeout(60_000, { signal: foreign as never }), () => "timeout")).toBe("timeout");
+    expect(await asyncWith(new TaskGroup({ signal: foreign as never }), () => "group")).toBe("group");
     const lock = new Lock();
     await lock.acquire({ signal: foreign as never });
     expect(lock.locked).toBe(true);
